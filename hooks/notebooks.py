@@ -18,6 +18,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import sys
 import time
 from pathlib import Path
@@ -36,6 +37,7 @@ CACHE_DIR = ".cache/notebooks"
 DEFAULT_TIMEOUT = 600
 # Files whose change makes every notebook run again: the pinned Python and npm dependencies.
 DEPENDENCY_FILES = ("pyproject.toml", "package-lock.json")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class NotebookError(Exception):
@@ -108,19 +110,21 @@ def execute(source: Path, target: Path, timeout: int | None = None) -> float:
 
 def _describe_failure(source: Path, nb, exc: Exception) -> str:
     """Say which cell failed (its number among code cells, its code) and the error."""
-    failed = None
+    failed, summary = None, None
     code_cells = [c for c in nb.cells if c.cell_type == "code"]
     for number, cell in enumerate(code_cells, 1):
-        if any(o.get("output_type") == "error" for o in cell.get("outputs", [])):
-            failed = (number, cell)
+        for output in cell.get("outputs", []):
+            if output.get("output_type") == "error":
+                failed, summary = (number, cell), f"{output.get('ename')}: {output.get('evalue')}"
     if failed is None:  # time-out or dead kernel: the last cell that started
         started = [(n, c) for n, c in enumerate(code_cells, 1) if c.get("execution_count") is not None
                    or c.get("metadata", {}).get("execution")]
         failed = started[-1] if started else (1, code_cells[0] if code_cells else None)
     number, cell = failed
     code = cell.source if cell is not None else ""
-    error = str(exc).strip().splitlines()
-    summary = error[-1] if error else type(exc).__name__
+    if summary is None:
+        lines = ANSI.sub("", str(exc)).strip().splitlines()
+        summary = lines[-1] if lines else type(exc).__name__
     return (
         f"Le notebook {source} a échoué à la cellule de code n° {number} :\n"
         f"----- code -----\n{code}\n----- erreur -----\n{summary}\n"

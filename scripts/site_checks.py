@@ -1,0 +1,218 @@
+"""Checks on the sources and on the built site that MkDocs' strict mode does not make.
+
+Each function returns a list of problems, one French sentence each, naming the file and what to do;
+an empty list means the check passed. tests/ calls them on the real project and on broken fixtures.
+Run all of them on a built site: `python scripts/site_checks.py [site/]`.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# ---- Built HTML: links and anchors --------------------------------------------------------------
+
+# Asset-loading attributes: a third-party host there means the page calls that host.
+ASSET_TAGS = {"script": "src", "img": "src", "iframe": "src", "source": "src", "video": "src",
+              "audio": "src", "embed": "src", "object": "data", "link": "href", "track": "src"}
+# Links that only name a page (rel=canonical, the repository, Colab...) are not loaded by a browser.
+PASSIVE_LINK_RELS = {"canonical", "alternate", "author", "license", "me"}
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids: set[str] = set()
+        self.links: list[str] = []        # <a href>
+        self.assets: list[str] = []       # URLs the browser loads by itself
+        self.styles: list[str] = []       # inline <style> text and style="" attributes
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        for key in ("id", "name"):
+            if a.get(key) and (key == "id" or tag == "a"):
+                self.ids.add(a[key])
+        if tag == "a" and a.get("href"):
+            self.links.append(a["href"])
+        attr = ASSET_TAGS.get(tag)
+        if attr and a.get(attr) is not None:
+            rels = set((a.get("rel") or "").lower().split())
+            if not (tag == "link" and rels & PASSIVE_LINK_RELS):
+                self.assets.append(a[attr])
+        if a.get("srcset"):
+            self.assets += [part.strip().split(" ")[0] for part in a["srcset"].split(",") if part.strip()]
+        if a.get("style"):
+            self.styles.append(a["style"])
+        self._in_style = tag == "style"
+
+    def handle_data(self, data):
+        if getattr(self, "_in_style", False):
+            self.styles.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "style":
+            self._in_style = False
+
+
+def _parse(path: Path) -> _Page:
+    page = _Page()
+    page.feed(path.read_text(encoding="utf-8", errors="replace"))
+    return page
+
+
+def _is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme and parts.scheme not in ("data", "blob")) or url.startswith("//")
+
+
+def _target(site: Path, page: Path, url: str) -> tuple[Path, str]:
+    """The file a relative link points to, and its #fragment."""
+    parts = urlsplit(url)
+    path = unquote(parts.path)
+    target = (page.parent / path).resolve() if path else page
+    if target.is_dir() or path.endswith("/"):
+        target = target / "index.html"
+    return target, unquote(parts.fragment)
+
+
+def _site_path() -> str:
+    """The path part of site_url (/programme10pourcent-kallm/): 404.html links from there."""
+    match = re.search(r"^site_url:\s*(\S+)", (ROOT / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    return urlsplit(match.group(1)).path if match else "/"
+
+
+def check_links(site: Path, base_path: str | None = None) -> list[str]:
+    """Every internal <a href> of every built page (notebooks included) reaches a file and an anchor.
+
+    The only link allowed out of the site is the one to its parent folder: the outdated-version
+    banner points there, to mike's root, above the version folders.
+    """
+    site = site.resolve()
+    base_path = base_path if base_path is not None else _site_path()
+    pages = {p.resolve(): _parse(p) for p in sorted(site.rglob("*.html"))}
+    problems = []
+    for path, page in pages.items():
+        for url in page.links:
+            if _is_external(url) or url.startswith(("mailto:", "tel:", "javascript:")):
+                continue
+            if url.startswith("/"):
+                if not url.startswith(base_path):
+                    problems.append(f"{path.relative_to(site)} : le lien absolu « {url} » sort du site ; "
+                                    "écrivez un lien relatif vers le fichier .md.")
+                    continue
+                url = "./" + "../" * len(path.relative_to(site).parts[:-1]) + url[len(base_path):]
+            target, fragment = _target(site, path, url)
+            if target.parent == site.parent:
+                continue
+            where = path.relative_to(site)
+            if not target.exists():
+                problems.append(f"{where} : le lien « {url} » mène à une page qui n'existe pas "
+                                f"({target.relative_to(site) if target.is_relative_to(site) else target}).")
+            elif fragment and target.suffix == ".html" and fragment not in pages[target].ids:
+                problems.append(f"{where} : le lien « {url} » vise l'ancre #{fragment}, absente de "
+                                f"{target.relative_to(site)} (les ancres n'ont pas d'accents : #ecriture-accentuee).")
+    return problems
+
+
+# ---- Built site: nothing loaded from another host -----------------------------------------------
+
+CSS_URL = re.compile(r"""url\(\s*['"]?([^'")]+)['"]?\s*\)|@import\s+['"]([^'"]+)['"]""", re.I)
+JS_URL = re.compile(r"""(?:import\s*\(\s*|import\s+[^'"]*from\s*|importScripts\s*\(\s*)['"]((?:https?:)?//[^'"]+)['"]""")
+
+
+def check_offline(site: Path) -> list[str]:
+    """No script, stylesheet, font, image, iframe or CSS url() of the built site comes from another host."""
+    site = site.resolve()
+    problems = []
+    for path in sorted(site.rglob("*")):
+        where = path.relative_to(site)
+        found: list[str] = []
+        if path.suffix == ".html":
+            page = _parse(path)
+            found += [u for u in page.assets if _is_external(u)]
+            for css in page.styles:
+                found += [u for m in CSS_URL.findall(css) for u in m if u and _is_external(u)]
+        elif path.suffix == ".css":
+            css = path.read_text(encoding="utf-8", errors="replace")
+            found += [u for m in CSS_URL.findall(css) for u in m if u and _is_external(u)]
+        elif path.suffix in (".js", ".mjs") and "assets/vendor" not in where.as_posix():
+            found += JS_URL.findall(path.read_text(encoding="utf-8", errors="replace"))
+        problems += [f"{where} : charge « {url} » depuis un autre hôte ; servez ce fichier depuis le site "
+                     "(paquet npm copié par hooks/vendor_assets.py)." for url in found]
+    return problems
+
+
+# ---- Sources: notebooks, citations, bibliography ------------------------------------------------
+
+def check_notebook_sources(folder: Path) -> list[str]:
+    """Notebook sources are committed without outputs nor execution counts."""
+    problems = []
+    for path in sorted(folder.rglob("*.ipynb")):
+        if ".ipynb_checkpoints" in path.parts:
+            continue
+        cells = json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+        dirty = [n for n, c in enumerate(cells, 1) if c.get("cell_type") == "code"
+                 and (c.get("outputs") or c.get("execution_count") is not None)]
+        if dirty:
+            problems.append(f"{path} : les cellules {dirty} contiennent des sorties ; les sources n'en ont pas "
+                            "(le build les exécute). Lancez `make strip-notebooks`.")
+    return problems
+
+
+CITATION = re.compile(r"\[(@[^\]]+)\]")
+CITE_KEY = re.compile(r"@([\w:.\-/]+)")
+
+
+def cited_keys(docs: Path) -> dict[str, list[str]]:
+    """Citation keys used in the Markdown pages, with the pages that use them."""
+    keys: dict[str, list[str]] = {}
+    for path in sorted(docs.rglob("*.md")):
+        for block in CITATION.findall(path.read_text(encoding="utf-8")):
+            for key in CITE_KEY.findall(block):
+                keys.setdefault(key, []).append(str(path.relative_to(docs.parent)))
+    return keys
+
+
+def _bib_entries(bib: Path):
+    from pybtex.database import parse_file  # installed with mkdocs-bibtex
+    return parse_file(str(bib)).entries
+
+
+def check_citations(docs: Path, bib: Path) -> list[str]:
+    """Every `[@key]` of a page is an entry of bibliography.bib."""
+    entries = _bib_entries(bib)
+    return [f"{', '.join(sorted(set(pages)))} : la clé de citation « {key} » n'existe pas dans {bib.name} ; "
+            "ajoutez l'entrée ou corrigez la clé." for key, pages in cited_keys(docs).items() if key not in entries]
+
+
+def check_bibliography(bib: Path) -> list[str]:
+    """Every entry carries an identifier a reader can follow: doi, eprint (arXiv) or url."""
+    problems = []
+    for key, entry in _bib_entries(bib).items():
+        fields = {k.lower() for k in entry.fields}
+        if not fields & {"doi", "eprint", "url"}:
+            problems.append(f"{bib.name} : l'entrée « {key} » n'a ni `doi`, ni `eprint`, ni `url` ; "
+                            "ajoutez l'identifiant vérifié de la publication.")
+        authors = [str(p) for p in entry.persons.get("author", [])]
+        if any("others" in a.lower() for a in authors):
+            problems.append(f"{bib.name} : l'entrée « {key} » abrège ses auteurs (`and others`) ; "
+                            "listez-les tous (sinon la référence affiche {{.nocase}}).")
+    return problems
+
+
+def main(argv: list[str]) -> int:
+    site = Path(argv[0]) if argv else ROOT / "site"
+    problems = (check_links(site) + check_offline(site) + check_notebook_sources(ROOT / "notebooks")
+                + check_citations(ROOT / "docs", ROOT / "bibliography.bib")
+                + check_bibliography(ROOT / "bibliography.bib"))
+    print("\n".join(problems) or "aucun problème")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,80 @@
+"""The notebook pipeline: every notebook executes, only changed ones run again, failures say where."""
+import json
+
+import nbformat
+import pytest
+from notebooks import CACHE_DIR, NotebookError, all_sources, ensure_executed
+
+from conftest import ROOT
+
+
+def test_every_notebook_executes_without_error(built_site):
+    """The build executed each notebook (or found its up-to-date copy); no output is an error."""
+    sources = all_sources(ROOT)
+    assert sources, "aucun notebook dans notebooks/"
+    for source in sources:
+        executed, ran = ensure_executed(source, ROOT)
+        assert not ran, f"{source} : la copie exécutée par le build n'est pas à jour"
+        cells = json.loads(executed.read_text(encoding="utf-8"))["cells"]
+        errors = [o for c in cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
+        assert not errors, f"{source} : {errors[0]['ename']}"
+        assert any(c.get("outputs") for c in cells), f"{source} : aucune sortie"
+
+
+def test_every_notebook_is_in_the_navigation():
+    nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
+    for source in all_sources(ROOT):
+        assert source.relative_to(ROOT / "notebooks").as_posix() in nav, source
+
+
+def _notebook(path, *sources):
+    nb = nbformat.v4.new_notebook()
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.cells = [nbformat.v4.new_code_cell(s) for s in sources]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(nb, path)
+    return path
+
+
+def test_failing_cell_names_notebook_cell_and_error(tmp_path):
+    source = _notebook(tmp_path / "notebooks" / "casse.ipynb", "x = 1", "y = x / 0", "print(y)")
+    with pytest.raises(NotebookError) as error:
+        ensure_executed(source, tmp_path)
+    message = str(error.value)
+    assert "casse.ipynb" in message and "n° 2" in message
+    assert "y = x / 0" in message and "ZeroDivisionError" in message
+
+
+def test_failing_notebook_fails_the_build(project):
+    project.notebook("fil-rouge/casse.ipynb", [("md", "# Cassé"), ("code", "raise ValueError('donnée absente')")])
+    result = project.build()
+    assert result.returncode != 0
+    assert "casse.ipynb" in result.stdout and "ValueError: donnée absente" in result.stdout
+
+
+def test_overlong_notebook_is_stopped(tmp_path):
+    source = _notebook(tmp_path / "notebooks" / "lent.ipynb", "import time\ntime.sleep(30)")
+    nb = nbformat.read(source, as_version=4)
+    nb.metadata["kallm"] = {"timeout": 3}
+    nbformat.write(nb, source)
+    with pytest.raises(NotebookError) as error:
+        ensure_executed(source, tmp_path)
+    assert "lent.ipynb" in str(error.value) and "time.sleep(30)" in str(error.value)
+
+
+def test_only_changed_notebooks_run_again(tmp_path):
+    source = _notebook(tmp_path / "notebooks" / "a.ipynb", "print('a')")
+    assert ensure_executed(source, tmp_path)[1] is True
+    assert ensure_executed(source, tmp_path)[1] is False           # cache hit
+    (tmp_path / "notebooks" / "regles.py").write_text("THEMES = []\n")  # a data/code file beside it
+    assert ensure_executed(source, tmp_path)[1] is True
+    (tmp_path / "pyproject.toml").write_text("# nouvelle dépendance\n")  # the pins
+    assert ensure_executed(source, tmp_path)[1] is True
+    assert (tmp_path / CACHE_DIR / "a.ipynb").is_file()
+
+
+def test_notebook_without_description_fails_the_build(project):
+    project.notebook("fil-rouge/muet.ipynb", [("md", "# Muet")], description="")
+    result = project.build()
+    assert result.returncode != 0
+    assert "notebooks/fil-rouge/muet.ipynb" in result.stdout and "kallm.description" in result.stdout

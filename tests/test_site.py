@@ -1,0 +1,60 @@
+"""The built site: internal links and anchors resolve, nothing comes from another host."""
+from conftest import ROOT
+from site_checks import check_links, check_offline
+
+
+def test_internal_links_and_anchors_resolve(built_site):
+    site, _ = built_site
+    assert check_links(site) == []
+
+
+def test_site_loads_nothing_from_another_host(built_site):
+    site, _ = built_site
+    assert check_offline(site) == []
+
+
+def test_vendored_assets_are_in_the_site(built_site):
+    site, _ = built_site
+    for path in ("assets/vendor/katex/katex.min.js", "assets/vendor/mermaid/mermaid.min.js",
+                 "assets/vendor/fonts/roboto.css", "assets/vendor/fonts/roboto-mono.css"):
+        assert (site / path).is_file(), path
+
+
+def _html(folder, name, body):
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"<html><head></head><body>{body}</body></html>", encoding="utf-8")
+
+
+def test_link_checker_reports_missing_page_and_anchor(tmp_path):
+    _html(tmp_path, "index.html", '<h2 id="vrai">T</h2><a href="a/">a</a><a href="absente/">x</a>'
+                                  '<a href="a/#nulle-part">y</a><a href="#vrai">ok</a>')
+    _html(tmp_path, "a/index.html", '<p id="ici">a</p>')
+    problems = check_links(tmp_path, base_path="/")
+    assert len(problems) == 2, problems
+    assert "absente/" in problems[0] and "n'existe pas" in problems[0]
+    assert "#nulle-part" in problems[1]
+
+
+def test_offline_checker_reports_each_kind_of_external_asset(tmp_path):
+    _html(tmp_path, "index.html",
+          '<script src="https://cdn.example.org/x.js"></script>'
+          '<link rel="stylesheet" href="//fonts.example.org/css">'
+          '<img src="https://img.example.org/a.png"><iframe src="https://video.example.org/"></iframe>'
+          '<div style="background: url(https://bg.example.org/b.png)"></div>'
+          '<link rel="canonical" href="https://guide.example.org/"><a href="https://lien.example.org/">ok</a>')
+    (tmp_path / "style.css").write_text("@font-face { src: url('https://font.example.org/f.woff2') }")
+    (tmp_path / "app.js").write_text('import("https://esm.example.org/m.js")')
+    problems = "\n".join(check_offline(tmp_path))
+    for host in ("cdn", "fonts", "img", "video", "bg", "font", "esm"):
+        assert f"{host}.example.org" in problems, host
+    assert "guide.example.org" not in problems and "lien.example.org" not in problems
+
+
+def test_broken_link_inside_a_notebook_is_caught(project):
+    """Notebooks bypass MkDocs' link validation: the HTML check catches what strict mode misses."""
+    project.notebook("fil-rouge/essai.ipynb", [("md", "# Essai\n\nVoir [la page absente](../absente/).")])
+    result = project.build()
+    assert result.returncode == 0, result.stdout
+    problems = check_links(project.path / "site", base_path="/")
+    assert any("absente" in p and "essai" in p for p in problems), problems

@@ -1,0 +1,45 @@
+"""Sources: citations, bibliography entries, notebook sources without outputs."""
+from conftest import ROOT
+from site_checks import check_bibliography, check_citations, check_notebook_sources
+
+BIB = ROOT / "bibliography.bib"
+
+
+def test_every_citation_key_is_in_the_bibliography():
+    assert check_citations(ROOT / "docs", BIB) == []
+
+
+def test_every_entry_has_a_doi_an_eprint_or_a_url():
+    assert check_bibliography(BIB) == []
+
+
+def test_notebook_sources_have_no_outputs():
+    assert check_notebook_sources(ROOT / "notebooks") == []
+
+
+def test_unknown_key_is_reported_with_its_page(tmp_path):
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "page.md").write_text("Texte [@vaswani2017attention; @inconnu2099].\n")
+    problems = check_citations(docs, BIB)
+    assert len(problems) == 1 and "inconnu2099" in problems[0] and "docs/page.md" in problems[0]
+
+
+def test_entry_without_identifier_is_reported(tmp_path):
+    bib = tmp_path / "b.bib"
+    bib.write_text("@book{sansid, title={Un livre}, author={Dupont, Jean}, year={2020}}\n"
+                   "@misc{abrege, title={T}, author={Dupont, Jean and others}, year={2020}, url={https://x.fr}}\n")
+    problems = check_bibliography(bib)
+    assert any("sansid" in p and "doi" in p for p in problems)
+    assert any("abrege" in p and "others" in p for p in problems)
+
+
+def test_notebook_with_outputs_is_reported(tmp_path):
+    import nbformat
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1)")
+    cell.outputs = [nbformat.v4.new_output("stream", text="1\n")]
+    nb.cells = [nbformat.v4.new_code_cell("x = 1"), cell]
+    nbformat.write(nb, tmp_path / "sale.ipynb")
+    problems = check_notebook_sources(tmp_path)
+    assert len(problems) == 1 and "sale.ipynb" in problems[0] and "[2]" in problems[0]
