@@ -1,0 +1,56 @@
+"""Versioned publication: mike deploys two versions, versions.json lists them, `latest` resolves."""
+import json
+import re
+import subprocess
+
+import pytest
+
+from conftest import BIN, ENV
+
+
+def _git(repo, *args):
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+def _mike(repo, *args):
+    return subprocess.run([str(BIN / "mike"), *args], cwd=repo, env=ENV, capture_output=True, text=True)
+
+
+@pytest.fixture
+def repo(project):
+    project.page("fondamentaux.md", "Fondamentaux", "Une page.", "# Fondamentaux\n\nDu texte.\n")
+    assert project.build().returncode == 0
+    (project.path / ".gitignore").write_text("site/\n.cache/\nnode_modules\n")
+    _git(project.path, "init", "-q", "-b", "main")
+    _git(project.path, "-c", "user.name=Test", "-c", "user.email=test@example.org", "add", "-A")
+    _git(project.path, "-c", "user.name=Test", "-c", "user.email=test@example.org", "commit", "-qm", "init")
+    for key, value in (("user.name", "Test"), ("user.email", "test@example.org")):
+        _git(project.path, "config", key, value)
+    return project
+
+
+def test_two_versions_and_latest(repo):
+    for version in ("0.1", "0.2"):
+        result = _mike(repo.path, "deploy", "--update-aliases", version, "latest")
+        assert result.returncode == 0, result.stderr
+    assert _mike(repo.path, "set-default", "latest").returncode == 0
+    versions = json.loads(_git(repo.path, "show", "gh-pages:versions.json"))
+    assert [v["version"] for v in versions] == ["0.2", "0.1"]
+    assert versions[0]["aliases"] == ["latest"]
+    tree = _git(repo.path, "ls-tree", "-r", "--name-only", "gh-pages").split()
+    assert "0.1/fondamentaux/index.html" in tree and "0.2/fondamentaux/index.html" in tree
+    # `latest/` is made of redirect pages to the newest version; the root goes to `latest/`
+    redirect = _git(repo.path, "show", "gh-pages:latest/fondamentaux/index.html")
+    assert re.search(r"\.\./\.\./0\.2/fondamentaux/", redirect), redirect
+    assert "latest/" in _git(repo.path, "show", "gh-pages:index.html")
+
+
+def test_mike_refuses_a_broken_site(repo):
+    """mike ignores --strict: `strict: true` in mkdocs.yml is what stops a broken deployment."""
+    assert _mike(repo.path, "deploy", "0.1").returncode == 0
+    (repo.path / "docs" / "fondamentaux.md").write_text(
+        "---\ntitle: F\ndescription: D.\n---\n\nVoir [absente](absente.md).\n")
+    result = _mike(repo.path, "deploy", "0.2")
+    assert result.returncode != 0
+    assert "absente.md" in result.stderr + result.stdout
+    assert _git(repo.path, "ls-tree", "--name-only", "gh-pages").split() == [".nojekyll", "0.1", "versions.json"]
