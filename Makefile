@@ -6,7 +6,10 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 
-.PHONY: install serve build test bench clean
+# Silence Material's end-of-life banner, printed on every build
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: install serve build test bench screenshots deploy strip-notebooks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -39,5 +42,20 @@ test: install
 bench: install
 	$(BIN)/python scripts/benchmark.py
 
+## Screenshots of the home page, light and dark, phone and desktop (in screenshots/)
+screenshots: build
+	$(BIN)/python scripts/screenshots.py
+
+## Publish a version on gh-pages with mike (CI does it: see CONTRIBUTING.md)
+##   make deploy VERSION=1.0 ALIAS=latest [PUSH=--push]  — the alias becomes the default version
+deploy: install
+	@test -n "$(VERSION)" || { echo "Indiquez la version : make deploy VERSION=1.0 [ALIAS=latest]"; exit 2; }
+	$(BIN)/mike deploy $(PUSH) --update-aliases $(VERSION) $(ALIAS)
+	$(if $(ALIAS),$(BIN)/mike set-default $(PUSH) $(ALIAS))
+
+## Remove outputs from notebook sources before a commit
+strip-notebooks: install
+	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*/*.ipynb
+
 clean:
-	rm -rf site .cache
+	rm -rf site .cache screenshots bench-results

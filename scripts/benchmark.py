@@ -1,0 +1,70 @@
+"""Benchmark of the guide (not a test): build times, notebook execution times, home page weight.
+
+`make bench` prints a table and writes bench-results/benchmark.json. "Cold" removes site/ and every
+cache (the notebooks are executed again); "warm" rebuilds with the caches in place.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "hooks"))
+sys.path.insert(0, str(ROOT / "scripts"))
+BIN = Path(sys.executable).parent
+
+
+def timed_build() -> float:
+    started = time.monotonic()
+    subprocess.run([str(BIN / "mkdocs"), "build", "--quiet"], cwd=ROOT, check=True,
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+    return time.monotonic() - started
+
+
+def notebook_times() -> dict[str, float]:
+    from notebooks import all_sources, execute
+    times = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for source in all_sources(ROOT):
+            rel = source.relative_to(ROOT / "notebooks").as_posix()
+            times[rel] = round(execute(source, Path(tmp) / source.name), 1)
+    return times
+
+
+def home_page_weight() -> dict[str, int]:
+    from browser import Visit, browser, serve
+    groups = {"document": "html", "stylesheet": "css", "script": "js", "font": "polices"}
+    with serve(ROOT / "site") as url, browser() as chromium:
+        visit = Visit(chromium, url)
+        weights: dict[str, int] = {}
+        for kind, size in visit.bytes_by_type.items():
+            name = groups.get(kind, "autres (index de recherche, images…)")
+            weights[name] = weights.get(name, 0) + size
+        visit.close()
+    weights["total"] = sum(weights.values())
+    return weights
+
+
+def main() -> int:
+    for cache in (ROOT / "site", ROOT / ".cache"):
+        shutil.rmtree(cache, ignore_errors=True)
+    results = {"construction à froid (s)": round(timed_build(), 1),
+               "construction à chaud (s)": round(timed_build(), 1),
+               "exécution des notebooks (s)": notebook_times(),
+               "poids de l'accueil (octets)": home_page_weight(),
+               "poids du site (octets)": sum(p.stat().st_size for p in (ROOT / "site").rglob("*") if p.is_file())}
+    out = ROOT / "bench-results"
+    out.mkdir(exist_ok=True)
+    (out / "benchmark.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    print(json.dumps(results, indent=2, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
