@@ -63,3 +63,12 @@ def test_mermaid_loads_only_on_pages_with_a_diagram(built_site):
         html = page.read_text(encoding="utf-8")
         has_diagram = 'class="mermaid"' in html
         assert ("mermaid.min.js" in html) == has_diagram, page
+
+
+def test_citation_with_prefix_or_locator_fails(project):
+    project.page("a.md", "A", "Une page.", "# A\n\nTexte [voir @vaswani2017attention, p. 3].\n\n"
+                 "Code `[Q @ K.T for x in y]` et courriel [nom@exemple.fr] ignorés.\n")
+    result = project.build()
+    assert result.returncode != 0
+    assert "docs/a.md" in result.stdout and "[voir @vaswani2017attention, p. 3]" in result.stdout
+    assert "nom@exemple" not in result.stdout and "Q @ K.T" not in result.stdout
