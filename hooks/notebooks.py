@@ -79,8 +79,9 @@ def execute(source: Path, target: Path, timeout: int | None = None) -> float:
         elapsed = time.monotonic() - started
         if elapsed > budget:
             raise CellTimeoutError(f"le notebook dépasse son temps maximal de {budget} s")
-        position = code_cells.index(cell_index) + 1 if cell_index in code_cells else 0
-        _progress(f"{source.name} : cellule {position}/{len(code_cells)} ({elapsed:.0f} s)")
+        if cell_index in code_cells:
+            position = code_cells.index(cell_index) + 1
+            _progress(f"{source.name} : cellule {position}/{len(code_cells)} ({elapsed:.0f} s)")
 
     client = NotebookClient(
         nb,
