@@ -91,7 +91,7 @@ def execute(source: Path, target: Path, timeout: int | None = None) -> float:
         resources={"metadata": {"path": str(source.parent)}},
         on_cell_start=on_cell_start,
     )
-    env = {"MPLBACKEND": "Agg", "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "KALLM_BUILD": "1"}
+    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "KALLM_BUILD": "1"}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:
