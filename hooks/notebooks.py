@@ -35,8 +35,8 @@ log = logging.getLogger("mkdocs.hooks.notebooks")
 SOURCE_DIR = "notebooks"
 CACHE_DIR = ".cache/notebooks"
 DEFAULT_TIMEOUT = 600
-# Files whose change makes every notebook run again: the pinned Python and npm dependencies.
-DEPENDENCY_FILES = ("pyproject.toml", "package-lock.json")
+# Files whose change makes every notebook run again: the pinned Python and npm dependencies, this executor.
+DEPENDENCY_FILES = ("pyproject.toml", "package-lock.json", "hooks/notebooks.py")
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
