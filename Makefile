@@ -6,6 +6,8 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
 
+# mike calls `mkdocs` from PATH
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Silence Material's end-of-life banner, printed on every build
 export NO_MKDOCS_2_WARNING := 1
 
