@@ -82,6 +82,8 @@ class Visit:
             route.abort()
 
     def _count(self, response):
+        if response.status >= 400:  # the console only says "404", not which file
+            self.console_errors.append(f"{response.status} {response.url}")
         kind = response.request.resource_type
         try:
             size = len(response.body())

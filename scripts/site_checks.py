@@ -87,7 +87,8 @@ def _site_path() -> str:
 
 
 def check_links(site: Path, base_path: str | None = None) -> list[str]:
-    """Every internal <a href> of every built page (notebooks included) reaches a file and an anchor.
+    """Every internal <a href> of every built page (notebooks included) reaches a file and an anchor,
+    and every script, stylesheet and image of the site that a page loads exists.
 
     The only link allowed out of the site is the one to its parent folder: the outdated-version
     banner points there, to mike's root, above the version folders.
@@ -97,23 +98,26 @@ def check_links(site: Path, base_path: str | None = None) -> list[str]:
     pages = {p.resolve(): _parse(p) for p in sorted(site.rglob("*.html"))}
     problems = []
     for path, page in pages.items():
-        for url in page.links:
-            if _is_external(url) or url.startswith(("mailto:", "tel:", "javascript:")):
+        where = path.relative_to(site)
+        for url, is_asset in [(u, True) for u in page.assets] + [(u, False) for u in page.links]:
+            if not url or _is_external(url) or url.startswith(("mailto:", "tel:", "javascript:", "data:", "blob:")):
                 continue
-            if url.startswith("/"):
+            if url.startswith("/"):  # 404.html links from site_url's path
                 if not url.startswith(base_path):
-                    problems.append(f"{path.relative_to(site)} : le lien absolu « {url} » sort du site ; "
+                    problems.append(f"{where} : le lien absolu « {url} » sort du site ; "
                                     "écrivez un lien relatif vers le fichier .md.")
                     continue
-                url = "./" + "../" * len(path.relative_to(site).parts[:-1]) + url[len(base_path):]
+                url = "./" + "../" * len(where.parts[:-1]) + url[len(base_path):]
             target, fragment = _target(site, path, url)
             if target.parent == site.parent:
                 continue
-            where = path.relative_to(site)
             if not target.exists():
-                problems.append(f"{where} : le lien « {url} » mène à une page qui n'existe pas "
-                                f"({target.relative_to(site) if target.is_relative_to(site) else target}).")
-            elif fragment and target.suffix == ".html" and fragment not in pages[target].ids:
+                if is_asset:
+                    problems.append(f"{where} : la ressource « {url} » n'existe pas dans le site "
+                                    "(extra_css, extra_javascript ou image mal nommés ?).")
+                else:
+                    problems.append(f"{where} : le lien « {url} » mène à une page qui n'existe pas.")
+            elif fragment and not is_asset and target.suffix == ".html" and fragment not in pages[target].ids:
                 problems.append(f"{where} : le lien « {url} » vise l'ancre #{fragment}, absente de "
                                 f"{target.relative_to(site)} (les ancres n'ont pas d'accents : #ecriture-accentuee).")
     return problems

@@ -42,7 +42,8 @@ class Project:
         for name in ("bibliography.bib", "CONTRIBUTING.md", "pyproject.toml", "package-lock.json"):
             shutil.copy(ROOT / name, path / name)
         (path / "node_modules").symlink_to(ROOT / "node_modules")
-        (path / "docs").mkdir()
+        for name in ("stylesheets", "javascripts"):
+            shutil.copytree(ROOT / "docs" / name, path / "docs" / name)
         (path / "notebooks").mkdir()
         self.nav: list[str] = []
         self.page("index.md", "Accueil", "Une phrase.", "# Accueil\n\nUn LLM.\n")
@@ -81,3 +82,15 @@ class Project:
 @pytest.fixture
 def project(tmp_path) -> Project:
     return Project(tmp_path / "projet")
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Debian's Chromium driven by Playwright; a clear failure (never a skip) when it is missing."""
+    from browser import INSTALL_HINT, browser, chromium_path
+    try:
+        chromium_path()
+    except RuntimeError:
+        pytest.fail(INSTALL_HINT)
+    with browser() as instance:
+        yield instance

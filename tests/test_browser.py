@@ -4,17 +4,7 @@ Chromium comes from Debian (`apt-get install chromium`; .ci/run installs it). Wi
 fail with that instruction: they are never skipped.
 """
 import pytest
-from browser import INSTALL_HINT, Visit, browser, chromium_path, serve
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    try:
-        chromium_path()
-    except RuntimeError:
-        pytest.fail(INSTALL_HINT)
-    with browser() as instance:
-        yield instance
+from browser import Visit, serve
 
 
 @pytest.fixture(scope="module")

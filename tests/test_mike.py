@@ -45,6 +45,30 @@ def test_two_versions_and_latest(repo):
     assert "latest/" in _git(repo.path, "show", "gh-pages:index.html")
 
 
+def test_deployed_versions_in_the_browser(repo, chromium, tmp_path):
+    """The selector lists both versions, the old one shows the banner, no console error."""
+    from browser import Visit, serve
+    for version in ("0.1", "0.2"):
+        assert _mike(repo.path, "deploy", "--update-aliases", version, "latest").returncode == 0
+    assert _mike(repo.path, "set-default", "latest").returncode == 0
+    _git(repo.path, "worktree", "add", "-q", str(tmp_path / "gh-pages"), "gh-pages")
+    with serve(tmp_path / "gh-pages") as url:
+        visit = Visit(chromium, url)  # the root redirects to latest/, then to 0.2/
+        try:
+            assert visit.page.url.endswith("/0.2/"), visit.page.url
+            assert visit.page.locator(".md-version__link").count() == 2
+            assert visit.console_errors == [] and visit.external_requests == []
+        finally:
+            visit.close()
+        old = Visit(chromium, url + "0.1/fondamentaux/")
+        try:
+            banner = old.page.locator("[data-md-component=outdated]")
+            assert banner.is_visible() and "ancienne version" in banner.inner_text()
+            assert old.console_errors == []
+        finally:
+            old.close()
+
+
 def test_mike_refuses_a_broken_site(repo):
     """mike ignores --strict: `strict: true` in mkdocs.yml is what stops a broken deployment."""
     assert _mike(repo.path, "deploy", "0.1").returncode == 0
