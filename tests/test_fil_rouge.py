@@ -1,0 +1,93 @@
+"""The fil-rouge module: theme rules on real-looking titles, HTML cleaning, split, scores."""
+import json
+
+import pytest
+
+from conftest import ROOT
+import sys
+sys.path.insert(0, str(ROOT / "notebooks" / "fil-rouge"))
+import fil_rouge  # noqa: E402
+
+
+@pytest.mark.parametrize("title, expected", [
+    ("Avenant n° 22 du 25 avril 2008 relatif au barème des salaires minima", ["salaires"]),
+    ("Hautes-Pyrénées Accord du 5 mai 2023 relatif aux taux effectifs garantis des mensuels", ["salaires"]),
+    ("Avenant n° 208 du 23 juin 2025 relatif à la négociation salariale annuelle obligatoire", ["salaires"]),
+    ("Alsace Avenant du 11 mai 2007 relatif aux indemnités de petits déplacements", ["frais et indemnités"]),
+    ("Avenant n° 166 relatif au certificat de qualification professionnelle (CQP) « Animateur »",
+     ["formation professionnelle"]),
+    ("Avenant du 30 mai 2001 relatif au CAP de conducteurs routiers", ["formation professionnelle"]),
+    ("Avenant n° 6 du 16 septembre 2009 relatif aux frais de soins de santé", ["prévoyance et santé"]),
+    ("Accord du 8 juillet 2021 relatif au financement du paritarisme", ["dialogue social"]),
+    ("Avenant n° 3 du 5 mars 2014 relatif au temps partiel", ["temps de travail"]),
+    ("Accord du 29 mai 2001 relatif à l'ARTT", ["temps de travail"]),
+    ("Accord du 5 septembre 2024 relatif à la participation dérogatoire", ["épargne salariale"]),
+    ("Accord du 22 avril 2020 relatif à la modification anticipée d'une fiche de qualification",
+     ["classifications"]),
+    ("Accord du 19 janvier 2024 relatif à l'égalité professionnelle entre les femmes et les hommes",
+     ["égalité professionnelle"]),
+    ("Accord du 28 février 2024 relatif à la lutte contre le harcèlement sexuel", ["égalité professionnelle"]),
+    ("Accord du 12 mars 2021 relatif au télétravail", ["télétravail"]),
+    # several themes at once, in THEMES order
+    ("Accord relatif aux salaires et aux indemnités de panier", ["salaires", "frais et indemnités"]),
+    ("Accord relatif à la classification et aux salaires minima", ["salaires", "classifications"]),
+    # traps: words that look like a theme but are not one
+    ("Accord du 1er décembre 2020 relatif à l'épargne salariale", ["épargne salariale"]),   # not « salaires »
+    ("Avenant n° 54 du 10 janvier 2001 relatif au champ d'application", []),
+    ("Adhésion par lettre du 11 juin 2008 de la CFDT à la convention collective", []),
+    ("Avenant n° 2 relatif à la capacité d'accueil", []),                                    # « cap » inside a word
+    ("", []),
+])
+def test_themes_from_title(title, expected):
+    assert fil_rouge.themes_from_title(title) == expected
+
+
+def test_clean_html():
+    markup = "<p>Article 1<sup>er</sup></p><p>Le salaire&nbsp;minimum est fixé à 1&#8239;800 €.</p><br/>Fin"
+    assert fil_rouge.clean_html(markup) == "Article 1er Le salaire minimum est fixé à 1 800 €. Fin"
+    assert fil_rouge.clean_html("") == "" and fil_rouge.clean_html(None) == ""
+
+
+def _fake_package(tmp_path, texts):
+    data = tmp_path / "data"
+    data.mkdir(parents=True)
+    (tmp_path / "package.json").write_text(json.dumps({"version": "0.0.1"}))
+    children = [{"type": "section", "data": {"id": f"KALITEXT{i:03d}", "title": title},
+                 "children": [{"type": "article", "data": {"content": f"<p>{body}</p>"}, "children": []}]}
+                for i, (title, body) in enumerate(texts)]
+    convention = {"type": "convention collective", "data": {"num": "1234", "shortTitle": "Essai"},
+                  "children": [{"type": "section", "data": {"title": "Textes Attachés"}, "children": children},
+                               {"type": "section", "data": {"title": "Texte de base"}, "children": []}]}
+    (data / "KALICONT000.json").write_text(json.dumps(convention))
+    return tmp_path
+
+
+def test_build_dataset_deduplicates_and_drops_unlabelled(tmp_path):
+    texts = [(f"Avenant n° {i} relatif aux salaires", f"Barème numéro {i}.") for i in range(10)]
+    texts += [(f"Accord {i} relatif à la formation professionnelle", f"Plan de formation {i}.") for i in range(10)]
+    texts += [("Avenant relatif aux salaires (copie)", "Barème numéro 0."),     # same body as the first
+              ("Avenant relatif au champ d'application", "Champ."),            # no theme
+              ("Accord relatif aux salaires", "")]                               # empty body
+    df = fil_rouge.build_dataset(_fake_package(tmp_path, texts))
+    assert len(df) == 20
+    assert set(df["idcc"]) == {"1234"} and set(df["groupe"]) == {"Textes Attachés"}
+    assert df["split"].value_counts().to_dict() == {"train": 16, "test": 4}
+    test_first = df[df["split"] == "test"]["themes"].map(lambda t: t[0]).value_counts().to_dict()
+    assert test_first == {"salaires": 2, "formation professionnelle": 2}   # stratified
+    assert fil_rouge.build_dataset(_fake_package(tmp_path / "bis", texts))["split"].tolist() == df["split"].tolist()
+
+
+def test_missing_package_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.setenv("KALLM_KALI_DATA", str(tmp_path))
+    with pytest.raises(FileNotFoundError, match="npm ci"):
+        fil_rouge.kali_package_dir()
+
+
+def test_scores():
+    summary, per_theme = fil_rouge.scores([["salaires"], ["salaires", "télétravail"], ["classifications"]],
+                                          [["salaires"], ["salaires"], ["salaires"]])
+    assert per_theme.loc["salaires", "précision"] == pytest.approx(2 / 3)
+    assert per_theme.loc["salaires", "rappel"] == 1.0
+    assert per_theme.loc["télétravail", "effectif"] == 1 and per_theme.loc["télétravail", "F1"] == 0.0
+    assert summary["F1 micro"] == pytest.approx(2 * (2 / 3 * 2 / 4) / (2 / 3 + 2 / 4))
+    assert summary["textes évalués"] == 3
