@@ -78,3 +78,25 @@ def test_notebook_without_description_fails_the_build(project):
     result = project.build()
     assert result.returncode != 0
     assert "notebooks/fil-rouge/muet.ipynb" in result.stdout and "kallm.description" in result.stdout
+
+
+def test_results_table_comes_from_the_files_notebooks_write(project):
+    results = project.path / ".cache" / "notebooks" / "resultats"
+    results.mkdir(parents=True)
+    (results / "02-essai.json").write_text(json.dumps(
+        {"Méthode A": {"F1 micro": 0.91234, "textes évalués": 1139}, "Autre": {"F1 micro": 0.5}}))
+    project.notebook("fil-rouge/02-essai.ipynb", [("md", "# Essai")])
+    project.page("fil-rouge/index.md", "Fil rouge", "Résultats.", "# Fil rouge\n\n<!-- resultats: 02-essai -->\n")
+    result = project.build()
+    assert result.returncode == 0, result.stdout
+    html = (project.path / "site" / "fil-rouge" / "index.html").read_text(encoding="utf-8")
+    assert "<td>Méthode A</td>" in html and "<td>0,91</td>" in html and "<td>1139</td>" in html
+    assert "<td>—</td>" in html                        # « Autre » has no « textes évalués »
+    assert 'href="02-essai/"' in html                  # each row links to its notebook
+
+
+def test_missing_results_fail_the_build_with_the_command_to_run(project):
+    project.page("index-resultats.md", "R", "Résultats.", "# R\n\n<!-- resultats: 09-absent -->\n")
+    result = project.build()
+    assert result.returncode != 0
+    assert "09-absent" in result.stdout and "hooks/notebooks.py --force" in result.stdout
