@@ -144,6 +144,7 @@ def ensure_executed(source: Path, root: Path, force: bool = False) -> tuple[Path
     _progress(f"exécution de {SOURCE_DIR}/{rel} …")
     seconds = execute(source, target)
     stamp.write_text(digest + "\n")
+    target.with_suffix(".seconds").write_text(f"{seconds:.1f}\n")  # read by scripts/benchmark.py
     _progress(f"{SOURCE_DIR}/{rel} exécuté en {seconds:.1f} s")
     return target, True
 
