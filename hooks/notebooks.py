@@ -44,17 +44,19 @@ class NotebookError(Exception):
     """A notebook that cannot be executed, with a message that says where and why."""
 
 
-def _hash_inputs(notebook: Path, root: Path) -> str:
-    """Hash of everything an execution depends on: the notebook, its folder's other files, the pins."""
-    digest = hashlib.sha256()
+def _input_files(notebook: Path, root: Path) -> list[Path]:
+    """Everything an execution depends on: the notebook, its folder's other files, the pins, this executor."""
     inputs = [notebook]
     inputs += sorted(p for p in notebook.parent.rglob("*") if p.is_file() and p.suffix != ".ipynb"
                      and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts)
     inputs += [root / name for name in DEPENDENCY_FILES if (root / name).is_file()]
-    for path in inputs:
-        digest.update(str(path.relative_to(root)).encode())
-        digest.update(path.read_bytes())
-    return digest.hexdigest()
+    return inputs
+
+
+def _hash_inputs(notebook: Path, root: Path) -> dict[str, str]:
+    """SHA-256 of each input file, by path relative to the repository root."""
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in _input_files(notebook, root)}
 
 
 def _progress(message: str) -> None:
@@ -137,13 +139,21 @@ def ensure_executed(source: Path, root: Path, force: bool = False) -> tuple[Path
     """Return the executed copy of `source`, executing it first if its inputs changed."""
     rel = source.relative_to(root / SOURCE_DIR)
     target = root / CACHE_DIR / rel
-    stamp = target.with_suffix(".sha256")
-    digest = _hash_inputs(source, root)
-    if not force and target.is_file() and stamp.is_file() and stamp.read_text().strip() == digest:
+    stamp = target.with_suffix(".inputs.json")
+    inputs = _hash_inputs(source, root)
+    previous = json.loads(stamp.read_text()) if stamp.is_file() else None
+    if not force and target.is_file() and previous == inputs:
         return target, False
-    _progress(f"exécution de {SOURCE_DIR}/{rel} …")
+    if force:
+        reason = "exécution demandée"
+    elif previous is None or not target.is_file():
+        reason = "aucune copie exécutée"
+    else:
+        reason = "changé : " + ", ".join(sorted(k for k in inputs.keys() | previous.keys()
+                                                 if inputs.get(k) != previous.get(k)))
+    _progress(f"exécution de {SOURCE_DIR}/{rel} ({reason}) …")
     seconds = execute(source, target)
-    stamp.write_text(digest + "\n")
+    stamp.write_text(json.dumps(inputs, indent=1) + "\n")
     target.with_suffix(".seconds").write_text(f"{seconds:.1f}\n")  # read by scripts/benchmark.py
     _progress(f"{SOURCE_DIR}/{rel} exécuté en {seconds:.1f} s")
     return target, True
