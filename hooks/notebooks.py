@@ -8,7 +8,9 @@ notebooks/<path>.ipynb is published at <path>/ (for example notebooks/fil-rouge/
 and the error.
 
 Each notebook's metadata holds `kallm.description` (one sentence, like a page's front matter) and may
-hold `kallm.timeout` (seconds for the whole notebook, default DEFAULT_TIMEOUT).
+hold `kallm.timeout` (seconds for the whole notebook, default DEFAULT_TIMEOUT) and `kallm.results_from`
+(names of the notebooks whose results file, written by `fil_rouge.save_results`, it reads: they are
+inputs too, so it runs again when they change; notebooks run in name order, so name it after them).
 
 Run by hand: `python hooks/notebooks.py [--force] [NOTEBOOK ...]`.
 """
@@ -34,6 +36,7 @@ log = logging.getLogger("mkdocs.hooks.notebooks")
 
 SOURCE_DIR = "notebooks"
 CACHE_DIR = ".cache/notebooks"
+RESULTS_DIR = CACHE_DIR + "/resultats"  # where fil_rouge.save_results writes <notebook>.json
 DEFAULT_TIMEOUT = 600
 # Files whose change makes every notebook run again: the pinned Python and npm dependencies, this executor.
 DEPENDENCY_FILES = ("pyproject.toml", "package-lock.json", "hooks/notebooks.py")
@@ -50,7 +53,24 @@ def _input_files(notebook: Path, root: Path) -> list[Path]:
     inputs += sorted(p for p in notebook.parent.rglob("*") if p.is_file() and p.suffix != ".ipynb"
                      and "__pycache__" not in p.parts and ".ipynb_checkpoints" not in p.parts)
     inputs += [root / name for name in DEPENDENCY_FILES if (root / name).is_file()]
+    for name in _results_from(notebook):
+        results = root / RESULTS_DIR / f"{name}.json"
+        if not results.is_file():
+            raise NotebookError(
+                f"{notebook.relative_to(root)} lit les résultats du notebook « {name} » "
+                f"(métadonnée kallm.results_from), mais {RESULTS_DIR}/{name}.json n'existe pas : "
+                f"ce notebook doit exister, passer avant lui dans l'ordre des noms et appeler "
+                f"fil_rouge.save_results(\"{name}\", …).")
+        inputs.append(results)
     return inputs
+
+
+def _results_from(notebook: Path) -> list[str]:
+    try:
+        meta = json.loads(notebook.read_text(encoding="utf-8")).get("metadata", {}).get("kallm", {})
+    except ValueError:
+        return []  # execute() reports the unreadable notebook
+    return list(meta.get("results_from", []))
 
 
 def _hash_inputs(notebook: Path, root: Path) -> dict[str, str]:

@@ -100,3 +100,20 @@ def test_missing_results_fail_the_build_with_the_command_to_run(project):
     result = project.build()
     assert result.returncode != 0
     assert "09-absent" in result.stdout and "hooks/notebooks.py --force" in result.stdout
+
+
+def test_notebook_reading_results_runs_again_when_they_change(tmp_path):
+    source = _notebook(tmp_path / "notebooks" / "08-bilan.ipynb", "print('bilan')")
+    nb = nbformat.read(source, as_version=4)
+    nb.metadata["kallm"] = {"results_from": ["02-reference"]}
+    nbformat.write(nb, source)
+    with pytest.raises(NotebookError) as error:                      # the results do not exist yet
+        ensure_executed(source, tmp_path)
+    assert "08-bilan.ipynb" in str(error.value) and "02-reference.json" in str(error.value)
+    results = tmp_path / CACHE_DIR / "resultats" / "02-reference.json"
+    results.parent.mkdir(parents=True)
+    results.write_text('{"TF-IDF": {"F1 micro": 0.9}}\n')
+    assert ensure_executed(source, tmp_path)[1] is True
+    assert ensure_executed(source, tmp_path)[1] is False
+    results.write_text('{"TF-IDF": {"F1 micro": 0.8}}\n')             # the other notebook ran again
+    assert ensure_executed(source, tmp_path)[1] is True
