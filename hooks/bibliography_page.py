@@ -12,4 +12,7 @@ from mkdocs.plugins import event_priority
 def on_page_markdown(markdown, page, config, files):
     if page.meta.get("bibliographie"):
         markdown = re.sub(r"^\[\^[^\]]+\]: ", "1. ", markdown, flags=re.M)
+        # One block the site's checks recognise as references (authors' names in capitals are not acronyms)
+        markdown = re.sub(r"((?:^1\. .*\n?)+)", r'<div class="references" markdown>\n\n\1\n</div>\n',
+                          markdown, count=1, flags=re.M)
     return markdown

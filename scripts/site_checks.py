@@ -209,11 +209,74 @@ def check_bibliography(bib: Path) -> list[str]:
     return problems
 
 
+# ---- Acronyms: each one used in a page has a tooltip, hence a line in the glossary -----------------
+
+ABBREVIATIONS = ROOT / "includes" / "abbreviations.md"
+# Capitalised names that are not abbreviations to expand (model, product and format names).
+NOT_ACRONYMS = {
+    "AI",  # only inside English names (« AI Act », « Mistral AI »)
+    "AAAA-MM",  # the date format of the « État des lieux » boxes
+    "NVIDIA",  # a company
+}
+# Two capitals or more, no lower-case letter (names such as CamemBERT or PyTorch are not flagged).
+ACRONYM = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])")
+
+
+class _Prose(HTMLParser):
+    """Text of a page's article, without code, abbreviations already explained, links or references."""
+    SKIP = {"code", "pre", "abbr", "script", "style", "kbd", "a"}
+    SKIP_CLASSES = {"footnote", "references"}  # reference lists write authors' names in capitals
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.depth_article, self.skipping, self.notebook = 0, 0, False
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        classes = (dict(attrs).get("class") or "").split()
+        if "jupyter-wrapper" in classes:
+            self.notebook = True
+        if tag == "article":
+            self.depth_article += 1
+        elif self.depth_article and (self.skipping or tag in self.SKIP or self.SKIP_CLASSES & set(classes)):
+            self.skipping += 1  # counts every open tag inside a skipped one
+
+    def handle_endtag(self, tag):
+        if tag == "article":
+            self.depth_article -= 1
+        elif self.skipping:
+            self.skipping -= 1
+
+    def handle_data(self, data):
+        if self.depth_article and not self.skipping:
+            self.text.append(data)
+
+
+def check_acronyms(site: Path, abbreviations: Path = ABBREVIATIONS) -> list[str]:
+    """An acronym-like word in a page's prose (not in code or a link) must be in the abbreviations file."""
+    known = set(re.findall(r"^\*\[([^\]]+)\]:", abbreviations.read_text(encoding="utf-8"), flags=re.M))
+    missing: dict[str, list[str]] = {}
+    for html in sorted(site.rglob("*.html")):
+        prose = _Prose()
+        prose.feed(html.read_text(encoding="utf-8", errors="replace"))
+        if prose.notebook:
+            continue  # notebooks are rendered without the abbreviation extension
+        page = html.relative_to(site).as_posix()
+        for word in set(ACRONYM.findall(" ".join(prose.text))):
+            if word not in known and word not in NOT_ACRONYMS and not any(
+                    part in known or part in NOT_ACRONYMS for part in (word.split("-")[0],)):
+                missing.setdefault(word, []).append(page)
+    return [f"Sigle « {word} » sans définition (pages : {', '.join(pages[:3])}{' …' if len(pages) > 3 else ''}) : "
+            f"ajoutez `*[{word}]: signification` à includes/abbreviations.md (info-bulle et glossaire), "
+            f"ou, si c'est un nom propre, à NOT_ACRONYMS dans scripts/site_checks.py."
+            for word, pages in sorted(missing.items())]
+
+
 def main(argv: list[str]) -> int:
     site = Path(argv[0]) if argv else ROOT / "site"
     problems = (check_links(site) + check_offline(site) + check_notebook_sources(ROOT / "notebooks")
                 + check_citations(ROOT / "docs", ROOT / "bibliography.bib")
-                + check_bibliography(ROOT / "bibliography.bib"))
+                + check_bibliography(ROOT / "bibliography.bib") + check_acronyms(site))
     print("\n".join(problems) or "aucun problème")
     return 1 if problems else 0
 
