@@ -206,6 +206,16 @@ def check_bibliography(bib: Path) -> list[str]:
         if any("others" in a.lower() for a in authors):
             problems.append(f"{bib.name} : l'entrée « {key} » abrège ses auteurs (`and others`) ; "
                             "listez-les tous (sinon la référence affiche {{.nocase}}).")
+    seen: dict[tuple[str, str], str] = {}
+    for key, entry in _bib_entries(bib).items():
+        fields = {k.lower(): str(v) for k, v in entry.fields.items()}
+        title = re.sub(r"[^\w]+", " ", fields.get("title", "").replace("{", "").replace("}", "")).strip().lower()
+        for name, value in (("eprint", fields.get("eprint", "")), ("doi", fields.get("doi", "").lower()),
+                            ("titre", title)):
+            if value and (name, value) in seen:
+                problems.append(f"{bib.name} : « {key} » et « {seen[name, value]} » sont la même référence "
+                                f"(même {name}) ; gardez une seule clé et remplacez l'autre dans les pages.")
+            seen.setdefault((name, value), key)
     return problems
 
 
