@@ -210,8 +210,11 @@ def check_bibliography(bib: Path) -> list[str]:
     for key, entry in _bib_entries(bib).items():
         fields = {k.lower(): str(v) for k, v in entry.fields.items()}
         title = re.sub(r"[^\w]+", " ", fields.get("title", "").replace("{", "").replace("}", "")).strip().lower()
+        url = re.sub(r"^https?://(www\.)?|/+$", "", fields.get("url", "").lower())
+        if fields.get("eprint"):
+            url = ""  # an arXiv paper and its conference version may share the abstract page
         for name, value in (("eprint", fields.get("eprint", "")), ("doi", fields.get("doi", "").lower()),
-                            ("titre", title)):
+                            ("titre", title), ("url", url)):
             if value and (name, value) in seen:
                 problems.append(f"{bib.name} : « {key} » et « {seen[name, value]} » sont la même référence "
                                 f"(même {name}) ; gardez une seule clé et remplacez l'autre dans les pages.")
@@ -224,10 +227,15 @@ def check_bibliography(bib: Path) -> list[str]:
 ABBREVIATIONS = ROOT / "includes" / "abbreviations.md"
 # Capitalised names that are not abbreviations to expand (model, product and format names).
 NOT_ACRONYMS = {
-    "AI",  # only inside English names (« AI Act », « Mistral AI »)
-    "AAAA-MM",  # the date format of the « État des lieux » boxes
-    "NVIDIA",  # a company
+    "AI",  # only inside English names (« AI Act », « Mistral AI », « AI21 »)
+    "AAAA-MM", "AAAA-MM-JJ",  # date formats
+    "NVIDIA", "AMD", "LINAGORA", "DALL",  # companies and product names (DALL·E)
+    "L40S",  # a GPU model
+    "A3B",  # Qwen's suffix for « 3 milliards de paramètres actifs »
+    "SPEC",  # « AFNOR Spec »
+    "UC", "VS",  # « UC Berkeley », « VS Code »
 }
+ROMAN_NUMERAL = re.compile(r"^[IVXLC]+$")
 # Two capitals or more, no lower-case letter (names such as CamemBERT or PyTorch are not flagged).
 ACRONYM = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-[A-Z0-9]+)*(?![\w-])")
 
@@ -235,7 +243,7 @@ ACRONYM = re.compile(r"(?<![\w-])(?=[A-Z0-9-]*[A-Z][A-Z0-9-]*[A-Z])[A-Z0-9]+(?:-
 class _Prose(HTMLParser):
     """Text of a page's article, without code, abbreviations already explained, links or references."""
     SKIP = {"code", "pre", "abbr", "script", "style", "kbd", "a"}
-    SKIP_CLASSES = {"footnote", "references"}  # reference lists write authors' names in capitals
+    SKIP_CLASSES = {"footnote", "references", "arithmatex"}  # references: authors' names in capitals
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -273,8 +281,9 @@ def check_acronyms(site: Path, abbreviations: Path = ABBREVIATIONS) -> list[str]
             continue  # notebooks are rendered without the abbreviation extension
         page = html.relative_to(site).as_posix()
         for word in set(ACRONYM.findall(" ".join(prose.text))):
-            if word not in known and word not in NOT_ACRONYMS and not any(
-                    part in known or part in NOT_ACRONYMS for part in (word.split("-")[0],)):
+            stem = re.sub(r"\d+$", "", word.split("-")[0])  # GPT-4 -> GPT, LLM01 -> LLM
+            if not (word[0].isdigit() or ROMAN_NUMERAL.match(word)  # sizes (70B, 30B-A3B), annexe III
+                    or {word, word.split("-")[0], stem} & (known | NOT_ACRONYMS)):
                 missing.setdefault(word, []).append(page)
     return [f"Sigle « {word} » sans définition (pages : {', '.join(pages[:3])}{' …' if len(pages) > 3 else ''}) : "
             f"ajoutez `*[{word}]: signification` à includes/abbreviations.md (info-bulle et glossaire), "
