@@ -58,6 +58,21 @@ def test_deployed_versions_in_the_browser(repo, chromium, tmp_path):
             assert visit.page.url.endswith("/0.2/"), visit.page.url
             assert visit.page.locator(".md-version__link").count() == 2
             assert visit.console_errors == [] and visit.external_requests == []
+            # Keyboard only: Tab reaches the selector, the next Tabs its versions, Enter opens one
+            page = visit.page
+            for _ in range(60):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.classList.contains('md-version__current')"):
+                    break
+            else:
+                pytest.fail("le sélecteur de version n'est pas atteignable au clavier")
+            for _ in range(3):
+                page.keyboard.press("Tab")
+                if page.evaluate("document.activeElement.textContent.trim() === '0.1'"):
+                    break
+            assert page.locator(".md-version__list").is_visible()
+            page.keyboard.press("Enter")
+            page.wait_for_url("**/0.1/**", timeout=10000)
         finally:
             visit.close()
         old = Visit(chromium, url + "0.1/fondamentaux/")

@@ -1,0 +1,17 @@
+"""Accessibility fixes of the generated HTML that CSS cannot make (see docs/stylesheets/extra.css).
+
+Task lists (pymdownx.tasklist) render each item as a disabled checkbox inside an empty <label>: a
+screen reader announces « case à cocher » with no name. The checkbox gets one, from its state.
+"""
+import re
+
+CHECKBOX = re.compile(r'<input type="checkbox" disabled(?P<checked> checked)?\s*/?>')
+
+
+def _name(match: re.Match) -> str:
+    state = "fait" if match["checked"] else "à faire"
+    return f'<input type="checkbox" disabled{match["checked"] or ""} aria-label="{state}"/>'
+
+
+def on_page_content(html, page, config, files):
+    return CHECKBOX.sub(_name, html)

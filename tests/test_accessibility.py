@@ -1,0 +1,76 @@
+"""Accessibility (RGAA 4.1 / WCAG 2.1 AA): axe-core on every page in both palettes, and the keyboard.
+
+An automated audit catches part of the problems only; the « Déclaration d'accessibilité » says so.
+"""
+import pytest
+from accessibilite import Auditor, audit_site
+from browser import Visit, serve
+
+
+@pytest.fixture(scope="module")
+def site_url(built_site):
+    site, _ = built_site
+    with serve(site) as url:
+        yield url
+
+
+def test_every_page_passes_axe_in_light_and_dark(built_site, chromium):
+    site, _ = built_site
+    problems = audit_site(site, chromium)
+    assert problems == [], "\n".join(problems[:30])
+
+
+def test_audit_reports_what_axe_finds(chromium, tmp_path):
+    """The guard itself: an image without text alternative and grey-on-grey text are reported."""
+    (tmp_path / "index.html").write_text(
+        "<html lang='fr'><head><title>Essai</title></head><body><main><h1>Essai</h1>"
+        "<img src='figure.png'><p style='color:#aaa;background:#bbb'>Texte pâle</p>"
+        "<script>window.document$ = {}</script></main></body></html>", encoding="utf-8")
+    with serve(tmp_path) as url:
+        auditor = Auditor(chromium)
+        try:
+            problems = auditor.audit(url)
+        finally:
+            auditor.close()
+    assert any("image-alt" in p for p in problems), problems
+    assert any("color-contrast" in p and "(clair)" in p for p in problems), problems
+
+
+def _tab_until(page, selector: str, limit: int = 80) -> bool:
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement && document.activeElement.matches(s)", selector):
+            return True
+    return False
+
+
+def test_search_works_with_the_keyboard_only(chromium, site_url):
+    visit = Visit(chromium, site_url)
+    try:
+        page = visit.page
+        page.keyboard.press("/")                         # Material's shortcut opens the search
+        page.keyboard.type("quantification", delay=20)
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        page.keyboard.press("ArrowDown")                 # first result
+        page.keyboard.press("Enter")
+        page.wait_for_url(lambda u: u.rstrip("/") != site_url.rstrip("/"), timeout=10000)
+        assert "quantification" in page.url or "quantification" in page.content().lower()
+    finally:
+        visit.close()
+
+
+def test_skip_link_and_navigation_with_tab_and_enter(chromium, site_url):
+    visit = Visit(chromium, site_url)
+    try:
+        page = visit.page
+        page.keyboard.press("Tab")                       # the first stop skips to the content
+        assert page.evaluate("document.activeElement.classList.contains('md-skip')")
+        assert _tab_until(page, "a.md-tabs__link[href$='demarrer/ai-je-besoin-d-un-llm/']"), \
+            "l'onglet « Démarrer » n'est pas atteignable au clavier"
+        page.keyboard.press("Enter")
+        page.wait_for_url("**/demarrer/ai-je-besoin-d-un-llm/", timeout=10000)
+        focused = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+        assert _tab_until(page, "article a[href]"), "aucun lien du contenu atteignable au clavier"
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none", focused
+    finally:
+        visit.close()
