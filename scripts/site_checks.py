@@ -234,6 +234,7 @@ NOT_ACRONYMS = {
     "A3B",  # Qwen's suffix for « 3 milliards de paramètres actifs »
     "SPEC",  # « AFNOR Spec »
     "UC", "VS",  # « UC Berkeley », « VS Code »
+    "AA",  # the WCAG conformance level
 }
 ROMAN_NUMERAL = re.compile(r"^[IVXLC]+$")
 # Two capitals or more, no lower-case letter (names such as CamemBERT or PyTorch are not flagged).
