@@ -43,6 +43,15 @@ def test_two_versions_and_latest(repo):
     redirect = _git(repo.path, "show", "gh-pages:latest/fondamentaux/index.html")
     assert re.search(r"\.\./\.\./0\.2/fondamentaux/", redirect), redirect
     assert "latest/" in _git(repo.path, "show", "gh-pages:index.html")
+    # Each version's sitemap and canonical URLs point to pages of that version's folder
+    sitemap = _git(repo.path, "show", "gh-pages:0.1/sitemap.xml")
+    urls = re.findall(r"<loc>(.*?)</loc>", sitemap)
+    site_url = "https://etalab.github.io/programme10pourcent-kallm/"
+    assert urls and all(u.startswith(site_url + "0.1/") for u in urls), urls
+    assert all(u[len(site_url):] + "index.html" in tree for u in urls), urls
+    page = _git(repo.path, "show", "gh-pages:0.1/fondamentaux/index.html")
+    assert f'<link rel="canonical" href="{site_url}0.1/fondamentaux/">' in page
+    assert f'<meta property="og:url" content="{site_url}0.1/fondamentaux/">' in page
 
 
 def test_deployed_versions_in_the_browser(repo, chromium, tmp_path):

@@ -59,3 +59,22 @@ def test_broken_link_inside_a_notebook_is_caught(project):
     assert result.returncode == 0, result.stdout
     problems = check_links(project.path / "site", base_path="/")
     assert any("absente" in p and "essai" in p for p in problems), problems
+
+
+def test_every_page_can_be_shared(built_site):
+    """Meta description, canonical URL and Open Graph tags on every page (search engines, link previews)."""
+    import re
+    site, _ = built_site
+    missing = []
+    for html in sorted(site.rglob("index.html")):
+        if html.parent.name in ("assets", "search"):
+            continue
+        text = html.read_text(encoding="utf-8")
+        canonical = re.search(r'<link rel="canonical" href="([^"]+)"', text)
+        for tag in ('<meta name="description" content="', '<meta property="og:title" content="',
+                    '<meta property="og:description" content="', '<meta property="og:locale" content="fr_FR"'):
+            if tag not in text:
+                missing.append(f"{html.relative_to(site)} : {tag}")
+        if not canonical or f'<meta property="og:url" content="{canonical.group(1)}">' not in text:
+            missing.append(f"{html.relative_to(site)} : canonical / og:url")
+    assert missing == [], "\n".join(missing[:20])
