@@ -39,7 +39,11 @@ CACHE_DIR = ".cache/notebooks"
 RESULTS_DIR = CACHE_DIR + "/resultats"  # where fil_rouge.save_results writes <notebook>.json
 DEFAULT_TIMEOUT = 600
 # Files whose change makes every notebook run again: the pinned Python and npm dependencies, this executor.
+# Only the parts that notebooks use count: the `notebooks` and `models` dependency groups of
+# pyproject.toml and the fil-rouge data packages of package-lock.json (a new test tool runs nothing).
 DEPENDENCY_FILES = ("pyproject.toml", "package-lock.json", "hooks/notebooks.py")
+NOTEBOOK_GROUPS = ("notebooks", "models")
+DATA_PACKAGES = "node_modules/@socialgouv/"
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -73,9 +77,23 @@ def _results_from(notebook: Path) -> list[str]:
     return list(meta.get("results_from", []))
 
 
+def _relevant_bytes(path: Path, root: Path) -> bytes:
+    """The part of an input file that can change a notebook's outputs."""
+    name = path.relative_to(root).as_posix()
+    if name == "pyproject.toml":
+        import tomllib
+        groups = tomllib.loads(path.read_text(encoding="utf-8")).get("dependency-groups", {})
+        return json.dumps({g: groups.get(g) for g in NOTEBOOK_GROUPS}, sort_keys=True).encode()
+    if name == "package-lock.json":
+        packages = json.loads(path.read_text(encoding="utf-8")).get("packages", {})
+        return json.dumps({k: v for k, v in packages.items() if k.startswith(DATA_PACKAGES)},
+                          sort_keys=True).encode()
+    return path.read_bytes()
+
+
 def _hash_inputs(notebook: Path, root: Path) -> dict[str, str]:
-    """SHA-256 of each input file, by path relative to the repository root."""
-    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+    """SHA-256 of each input (the relevant part of the pins), by path relative to the repository root."""
+    return {str(p.relative_to(root)): hashlib.sha256(_relevant_bytes(p, root)).hexdigest()
             for p in _input_files(notebook, root)}
 
 

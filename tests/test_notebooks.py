@@ -68,8 +68,11 @@ def test_only_changed_notebooks_run_again(tmp_path):
     assert ensure_executed(source, tmp_path)[1] is False           # cache hit
     (tmp_path / "notebooks" / "regles.py").write_text("THEMES = []\n")  # a data/code file beside it
     assert ensure_executed(source, tmp_path)[1] is True
-    (tmp_path / "pyproject.toml").write_text("# nouvelle dépendance\n")  # the pins
+    (tmp_path / "pyproject.toml").write_text('[dependency-groups]\nnotebooks = ["torch==2.13.0"]\n')  # the pins
     assert ensure_executed(source, tmp_path)[1] is True
+    (tmp_path / "pyproject.toml").write_text('[dependency-groups]\nnotebooks = ["torch==2.13.0"]\n'
+                                             'test = ["pytest==9.2.0"]\n')  # a test tool runs nothing
+    assert ensure_executed(source, tmp_path)[1] is False
     assert (tmp_path / CACHE_DIR / "a.ipynb").is_file()
 
 
