@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Silence Material's end-of-life banner, printed on every build
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test bench screenshots deploy strip-notebooks clean
+.PHONY: install serve build test bench screenshots editions deploy strip-notebooks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -48,6 +48,10 @@ bench: install
 screenshots: build
 	$(BIN)/python scripts/screenshots.py
 
+## PDF and offline editions of the guide, in build/editions/ (needs Chromium, like the tests)
+editions: build
+	$(BIN)/python scripts/editions.py
+
 ## Publish a version on gh-pages with mike (CI does it: see CONTRIBUTING.md)
 ##   make deploy VERSION=1.0 ALIAS=latest [PUSH=--push]  — the alias becomes the default version
 deploy: install
@@ -60,4 +64,4 @@ strip-notebooks: install
 	$(BIN)/jupyter nbconvert --clear-output --inplace notebooks/*/*.ipynb
 
 clean:
-	rm -rf site .cache screenshots bench-results
+	rm -rf site build .cache screenshots bench-results

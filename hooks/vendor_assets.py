@@ -9,6 +9,7 @@ import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 # Material uses Roboto 300/400/700 and Roboto Mono 400/700; italics for emphasis.
@@ -40,6 +41,7 @@ def vendor_files(node_modules: Path) -> dict[str, str | Path]:
     for font in sorted((katex / "fonts").iterdir()):
         out[f"assets/vendor/katex/fonts/{font.name}"] = font
     out["assets/vendor/mermaid/mermaid.min.js"] = node_modules / "mermaid" / "dist" / "mermaid.min.js"
+    out[IFRAME_WORKER] = node_modules / "iframe-worker" / "shim" / "index.js"
     for family, styles in FONTS.items():
         package = node_modules / "@fontsource" / family
         css = []
@@ -51,6 +53,18 @@ def vendor_files(node_modules: Path) -> dict[str, str | Path]:
                 css.append(text)
         out[f"assets/vendor/fonts/{family}.css"] = "\n".join(css)
     return out
+
+
+IFRAME_WORKER = "assets/vendor/iframe-worker/shim.js"
+
+
+@event_priority(-100)  # after Material's offline plugin, which adds the shim from unpkg.com
+def on_config(config):
+    """Offline edition: the search worker's file:// shim comes from the pinned npm package, not a CDN."""
+    polyfills = config.extra.get("polyfills") or []
+    if any("iframe-worker" in p for p in polyfills):
+        config.extra["polyfills"] = [p for p in polyfills if "iframe-worker" not in p] + [IFRAME_WORKER]
+    return config
 
 
 def on_files(files, config):

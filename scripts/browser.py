@@ -75,7 +75,7 @@ class Visit:
 
     def _route(self, route):
         host = urlsplit(route.request.url).hostname
-        if route.request.url.startswith(("data:", "blob:")) or host in ("127.0.0.1", "localhost"):
+        if route.request.url.startswith(("data:", "blob:", "file:")) or host in ("127.0.0.1", "localhost"):
             route.continue_()
         else:
             self.external_requests.append(route.request.url)

@@ -1,0 +1,75 @@
+"""The PDF and offline editions (scripts/editions.py): made from the built site, complete, usable offline."""
+import html
+import re
+import zipfile
+
+import pytest
+from browser import Visit, serve
+from editions import PDF_NAME, ZIP_NAME, make_offline, make_pdf, nav_pages
+
+PDF_BUDGET_MB = 25  # stated in CONTRIBUTING.md; 14 Mo in November 2026
+
+
+@pytest.fixture(scope="module")
+def editions(built_site, tmp_path_factory):
+    site, _ = built_site
+    out = tmp_path_factory.mktemp("editions")
+    return make_pdf(site, out / PDF_NAME, "test"), make_offline(out / ZIP_NAME), site
+
+
+def test_pdf_has_every_page_title_and_stays_under_budget(editions):
+    from pypdf import PdfReader
+    pdf, _, site = editions
+    assert pdf.stat().st_size < PDF_BUDGET_MB * 1e6, f"{pdf.stat().st_size / 1e6:.1f} Mo"
+    text = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    text = re.sub(r"\s+", " ", text).replace("\u00a0", " ").replace("\u202f", " ")
+    missing = []
+    for _, url in nav_pages():
+        h1 = re.search(r"<h1[^>]*>(.*?)</h1>", (site / url / "index.html").read_text(encoding="utf-8"), re.S)
+        title = html.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).replace("¶", "").strip()
+        title = title.replace("\u00a0", " ").replace("\u202f", " ")
+        if re.sub(r"\s+", " ", title)[:40] not in text:
+            missing.append(title)
+    assert missing == [], missing
+    assert "Sommaire" in text and "Licence Ouverte" in text
+
+
+def test_offline_edition_works_from_a_folder(editions, chromium, tmp_path):
+    _, archive, _ = editions
+    zipfile.ZipFile(archive).extractall(tmp_path)
+    home = tmp_path / "guide-kallm" / "index.html"
+    visit = Visit(chromium, home.as_uri())
+    try:
+        page = visit.page
+        page.click("a.md-tabs__link >> nth=1")           # navigation between files
+        page.wait_for_load_state()
+        assert page.url.endswith(".html") and page.url != home.as_uri()
+        page.keyboard.press("/")                           # search without a server
+        page.keyboard.type("quantification", delay=30)
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
+        page.goto((tmp_path / "guide-kallm" / "fil-rouge" / "02-reference-sans-llm.html").as_uri())
+        assert page.locator("article .jp-Cell").count() > 0  # an executed notebook
+        assert visit.console_errors == [] and visit.external_requests == []
+    finally:
+        visit.close()
+
+
+def test_offline_edition_works_with_a_local_server(editions, chromium, tmp_path):
+    _, archive, _ = editions
+    zipfile.ZipFile(archive).extractall(tmp_path)
+    with serve(tmp_path / "guide-kallm") as url:
+        visit = Visit(chromium, url)
+        try:
+            visit.page.click("a.md-tabs__link >> nth=2")
+            visit.page.wait_for_load_state()
+            assert visit.console_errors == [] and visit.external_requests == []
+        finally:
+            visit.close()
+
+
+def test_download_links_follow_the_version():
+    from versions import release_url
+    repo = "https://github.com/etalab/programme10pourcent-kallm"
+    assert release_url(repo, "1.2", PDF_NAME) == f"{repo}/releases/download/v1.2/{PDF_NAME}"
+    assert release_url(repo, "dev", ZIP_NAME) == f"{repo}/releases/latest/download/{ZIP_NAME}"
+    assert release_url(repo, None, PDF_NAME) == f"{repo}/releases/latest/download/{PDF_NAME}"
