@@ -12,10 +12,11 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-# Material uses Roboto 300/400/700 and Roboto Mono 400/700; italics for emphasis.
+# Two faces of Roboto, regular and bold (about 22 Ko each, Latin subset): the page weight budget of
+# 150 Kio (scripts/poids.py) leaves no room for more. Italics are slanted by the browser; code uses the
+# system's monospace font (docs/stylesheets/extra.css); Material's light 300 headings are set to 400.
 FONTS = {
-    "roboto": ["300", "400", "400-italic", "700", "700-italic"],
-    "roboto-mono": ["400", "400-italic", "700"],
+    "roboto": ["400", "700"],
 }
 SUBSETS = ["latin", "latin-ext"]  # French needs nothing else
 KATEX_FILES = ["katex.min.css", "katex.min.js", "contrib/auto-render.min.js"]

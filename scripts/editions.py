@@ -91,6 +91,7 @@ def print_view(site: Path, version: str) -> str:
     included = {url for _, url in pages}
     head = open(site / "index.html", encoding="utf-8").read()
     styles = "\n".join(re.findall(r'<link rel="stylesheet"[^>]*>', head))
+    styles += '\n<link rel="stylesheet" href="assets/vendor/katex/katex.min.css">'
     toc, body, current = [], [], None
     for section, url in pages:
         source = site / url / "index.html"
@@ -128,7 +129,7 @@ def print_view(site: Path, version: str) -> str:
     {{left: "$$", right: "$$", display: true}}, {{left: "$", right: "$", display: false}},
     {{left: "\\\\(", right: "\\\\)", display: false}}, {{left: "\\\\[", right: "\\\\]", display: true}}],
     throwOnError: false}});
-  for (const block of document.querySelectorAll("pre.mermaid")) {{
+  for (const block of document.querySelectorAll("pre.diagramme")) {{
     const div = document.createElement("div"); div.className = "mermaid"; div.textContent = block.textContent;
     block.replaceWith(div);
   }}

@@ -58,11 +58,14 @@ def test_every_page_has_title_and_description():
 
 
 def test_mermaid_loads_only_on_pages_with_a_diagram(built_site):
+    """Diagram pages get the lazy loader; no page loads Mermaid up front or lets Material call its CDN."""
     site, _ = built_site
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        has_diagram = 'class="mermaid"' in html
-        assert ("mermaid.min.js" in html) == has_diagram, page
+        has_diagram = 'class="diagramme"' in html
+        assert ("diagrammes.js" in html) == has_diagram, page
+        assert '<script src="' not in html.split("mermaid.min.js")[0][-40:], page  # never a <script src>
+        assert 'class="mermaid"' not in html, page
 
 
 def test_citation_with_prefix_or_locator_fails(project):
