@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Silence Material's end-of-life banner, printed on every build
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test bench screenshots editions deploy strip-notebooks clean
+.PHONY: install serve build test bench lighthouse screenshots editions deploy strip-notebooks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -43,6 +43,10 @@ test: install
 ## Build time, notebook execution time, page weight
 bench: install
 	$(BIN)/python scripts/benchmark.py
+
+## Lighthouse, mobile preset, 3 runs on three kinds of page (bench-results/lighthouse.json)
+lighthouse: build
+	$(BIN)/python scripts/lighthouse.py
 
 ## Screenshots of the home page, light and dark, phone and desktop (in screenshots/)
 screenshots: build
