@@ -286,3 +286,90 @@ class ChatModel:
                      "Authorization": f"Bearer {os.environ.get('KALLM_API_KEY', 'sans-cle')}"})
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.loads(response.read())["choices"][0]["message"]["content"].strip()
+
+
+# ---- Fine-tuning et quantification (notebooks 05–06) ----------------------------------------------
+
+# torchao (notebook 06) is imported by every transformers model load; on a CPU-only torch it logs that its
+# CUDA extensions cannot load, and torch warns about its enums. Harmless: keep it out of the notebooks' outputs.
+import logging as _logging
+for _name in ("torchao", "torch.utils._pytree"):
+    _logging.getLogger(_name).setLevel(_logging.ERROR)
+
+LORA_DIR = CACHE / "lora" / "smollm2-themes"   # the adapter trained by notebook 05, read by notebook 06
+CONSIGNE_THEMES = (
+    "Classe ce texte d'accord collectif selon ses thèmes. Thèmes possibles : " + ", ".join(THEMES) + ". "
+    "Réponds uniquement par les thèmes, séparés par des virgules."
+)
+
+
+def themes_messages(texte: str, tokenizer, max_tokens: int = 256, themes: list[str] | None = None) -> list[dict]:
+    """The instruction format of notebooks 05–06: a short instruction, the body cut to `max_tokens` tokens
+    of `tokenizer`, and (for training) the expected answer as the assistant's turn."""
+    ids = tokenizer(texte, add_special_tokens=False)["input_ids"][:max_tokens]
+    messages = [{"role": "system", "content": CONSIGNE_THEMES},
+                {"role": "user", "content": tokenizer.decode(ids)}]
+    if themes is not None:
+        messages.append({"role": "assistant", "content": ", ".join(themes)})
+    return messages
+
+
+def lire_themes(reponse: str) -> list[str]:
+    """Theme names found in an answer (case and accents ignored, a final « s » optional), in THEMES order."""
+    import unicodedata
+
+    def plain(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text.lower())
+        return " ".join(re.sub(r"[^a-z0-9']+", " ", "".join(c for c in text if not unicodedata.combining(c))).split())
+
+    found = plain(reponse)
+    return [theme for theme in THEMES if re.search(rf"\b{re.escape(plain(theme).rstrip('s'))}s?\b", found)]
+
+
+def classer_par_generation(model, tokenizer, textes: list[str], max_tokens: int = 256,
+                           max_new_tokens: int = 16) -> tuple[list[str], float]:
+    """Greedy answers of a local causal LM to `themes_messages` for each text, and the time taken (s)."""
+    import time
+    import torch
+    start = time.perf_counter()
+    answers = []
+    for texte in textes:
+        inputs = tokenizer.apply_chat_template(themes_messages(texte, tokenizer, max_tokens), add_generation_prompt=True,
+                                               return_tensors="pt", return_dict=True).to(model.device)
+        with torch.no_grad():
+            output = model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
+                                    pad_token_id=tokenizer.eos_token_id)
+        answers.append(tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True).strip())
+    return answers, time.perf_counter() - start
+
+
+class PicMemoire:
+    """Peak resident memory (RSS, in MB) of this process inside a `with` block, sampled every 20 ms
+    (Linux /proc). `.pic_mo` is the peak, `.avant_mo` the RSS when the block started."""
+
+    def __init__(self, intervalle: float = 0.02):
+        self.intervalle = intervalle
+
+    @staticmethod
+    def rss_mo() -> float:
+        with open("/proc/self/statm") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+    def __enter__(self):
+        import threading
+        self.avant_mo = self.pic_mo = self.rss_mo()
+        self._stop = threading.Event()
+
+        def watch():
+            while not self._stop.wait(self.intervalle):
+                self.pic_mo = max(self.pic_mo, self.rss_mo())
+
+        self._thread = threading.Thread(target=watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+        self.pic_mo = max(self.pic_mo, self.rss_mo())
+        return False
