@@ -3,7 +3,8 @@
 A page writes the marker `<!-- resultats: 02-reference-sans-llm 03-plongements -->` (optionally
 `<!-- resultats(Thème): 01-donnees -->` to name the row column); the marker becomes a table with one
 row per entry, read from .cache/notebooks/resultats/<notebook>.json (written by `fil_rouge.save_results`
-during the execution, see hooks/notebooks.py); its columns are the entries' keys. A missing file stops
+during the execution, see hooks/notebooks.py); its columns are the entries' keys, or the ones listed
+after a `|`: `<!-- resultats: 02-reference-sans-llm 05-fine-tuning-lora | F1 micro, durée (s) -->`. A missing file stops
 the build with the command that re-creates it.
 """
 import json
@@ -24,7 +25,8 @@ def _cell(value) -> str:
     return "—" if value is None else str(value)
 
 
-def results_table(notebooks: list[str], root: Path, page_uri: str, row_label: str = "Méthode") -> tuple[str, list[str]]:
+def results_table(notebooks: list[str], root: Path, page_uri: str, row_label: str = "Méthode",
+                  columns: list[str] | None = None) -> tuple[str, list[str]]:
     """The Markdown table for these notebooks, and the problems found (missing files)."""
     entries, problems = [], []
     depth = page_uri.count("/")
@@ -38,7 +40,10 @@ def results_table(notebooks: list[str], root: Path, page_uri: str, row_label: st
         link = "../" * depth + f"fil-rouge/{name}.ipynb"
         entries += [(f"[{name}]({link})", row, values)
                     for row, values in json.loads(path.read_text(encoding="utf-8")).items()]
-    columns = list(dict.fromkeys(key for _, _, values in entries for key in values))
+    if columns:
+        entries = [e for e in entries if any(c in e[2] for c in columns)]  # rows that have something to show
+    else:
+        columns = list(dict.fromkeys(key for _, _, values in entries for key in values))
     header = ["Notebook", row_label] + [c[0].upper() + c[1:] for c in columns]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join([link, row] + [_cell(values.get(c)) for c in columns]) + " |"
@@ -51,8 +56,10 @@ def on_page_markdown(markdown, page, config, files):
     root = Path(config.config_file_path).resolve().parent
 
     def replace(match):
-        table, problems = results_table(match.group(2).split(), root, page.file.src_uri,
-                                        match.group(1) or "Méthode")
+        names, _, wanted = match.group(2).partition("|")
+        columns = [c.strip() for c in wanted.split(",") if c.strip()] or None
+        table, problems = results_table(names.split(), root, page.file.src_uri, match.group(1) or "Méthode",
+                                        columns)
         for problem in problems:
             log.warning(problem)
         return table
