@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import contextlib
 import datetime
 import html
 import os
@@ -140,11 +141,14 @@ def print_view(site: Path, version: str) -> str:
 """
 
 
-def make_pdf(site: Path, target: Path, version: str = "dev") -> Path:
+def make_pdf(site: Path, target: Path, version: str = "dev", chromium=None) -> Path:
+    """Print the whole guide to `target`; `chromium` is a running browser, or None to start one."""
     page_file = site / PRINT_PAGE
     page_file.write_text(print_view(site, version), encoding="utf-8")
     try:
-        with serve(site) as url, browser() as chromium:
+        with serve(site) as url, contextlib.ExitStack() as stack:
+            if chromium is None:
+                chromium = stack.enter_context(browser())
             context = chromium.new_context()
             context.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
             page = context.new_page()

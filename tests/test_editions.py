@@ -11,10 +11,10 @@ PDF_BUDGET_MB = 25  # stated in CONTRIBUTING.md; 14 Mo in November 2026
 
 
 @pytest.fixture(scope="module")
-def editions(built_site, tmp_path_factory):
+def editions(built_site, chromium, tmp_path_factory):
     site, _ = built_site
-    out = tmp_path_factory.mktemp("editions")
-    return make_pdf(site, out / PDF_NAME, "test"), make_offline(out / ZIP_NAME), site
+    out = tmp_path_factory.mktemp("editions")  # Playwright allows one browser driver per thread: share the tests' one
+    return make_pdf(site, out / PDF_NAME, "test", chromium), make_offline(out / ZIP_NAME), site
 
 
 def test_pdf_has_every_page_title_and_stays_under_budget(editions):
