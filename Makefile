@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Silence Material's end-of-life banner, printed on every build
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test bench lighthouse screenshots editions deploy strip-notebooks clean
+.PHONY: install serve build test bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -55,6 +55,10 @@ screenshots: build
 ## PDF and offline editions of the guide, in build/editions/ (needs Chromium, like the tests)
 editions: build
 	$(BIN)/python scripts/editions.py
+
+## Draw the diagrams (```mermaid fences) into diagrammes/*.svg, to commit with the pages (needs Chromium)
+diagrammes: install
+	$(BIN)/python scripts/diagrammes.py
 
 ## Publish a version on gh-pages with mike (CI does it: see CONTRIBUTING.md)
 ##   make deploy VERSION=1.0 ALIAS=latest [PUSH=--push]  — the alias becomes the default version

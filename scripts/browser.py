@@ -64,6 +64,7 @@ class Visit:
         self.console_errors: list[str] = []
         self.external_requests: list[str] = []
         self.bytes_by_type: dict[str, int] = {}
+        self.loaded: list[str] = []  # URL of every response, in order
         self.context = chromium.new_context(viewport={"width": width, "height": height},
                                             color_scheme="dark" if dark else "light")
         self.page = self.context.new_page()
@@ -82,6 +83,7 @@ class Visit:
             route.abort()
 
     def _count(self, response):
+        self.loaded.append(response.url)
         if response.status >= 400:  # the console only says "404", not which file
             self.console_errors.append(f"{response.status} {response.url}")
         kind = response.request.resource_type

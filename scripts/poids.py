@@ -3,7 +3,9 @@
     python scripts/poids.py [site]       # a table by page type, and the pages over budget
 
 A page weighs its HTML, the stylesheets and scripts it links, each gzip-compressed as a web server
-sends them, plus the fonts (woff2, already compressed): Roboto's two Latin faces. Search (worker and index) is loaded on demand and not counted.
+sends them, plus the fonts (woff2, already compressed): Roboto's two Latin faces. Diagrams are in the HTML (SVG drawn before
+the build). The search worker and index are fetched only when the reader opens the search
+(overrides/partials/recherche-differee.js) and are not counted.
 The budgets are in BUDGETS_KIB; tests/test_performance.py holds every page to them.
 """
 from __future__ import annotations
@@ -17,7 +19,6 @@ from urllib.parse import urljoin, urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 KIB = 1024
 # Page types and their budget (KiB over the wire). « texte » is the issue's target: 150 KiB, fonts included.
-# Diagrams do not count: Mermaid is loaded when one nears the screen (docs/javascripts/diagrammes.js).
 BUDGETS_KIB = {"texte": 150, "formules": 260, "notebook": 2500}
 ASSET = re.compile(r'<(?:link rel="stylesheet" href|script src)="([^"]+)"')
 

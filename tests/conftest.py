@@ -45,6 +45,7 @@ class Project:
         for name in ("stylesheets", "javascripts"):
             shutil.copytree(ROOT / "docs" / name, path / "docs" / name)
         (path / "notebooks").mkdir()
+        (path / "diagrammes").mkdir()  # empty: a test project's diagrams have no SVG until a test adds one
         self.nav: list[str] = []
         self.page("index.md", "Accueil", "Une phrase.", "# Accueil\n\nUn LLM.\n")
 

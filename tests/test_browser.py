@@ -24,13 +24,18 @@ def test_home_page_has_no_console_error_and_calls_no_other_host(chromium, site_u
         visit.close()
 
 
+def _search_index_loaded(visit) -> bool:
+    return any(url.endswith("/search/search_index.json") for url in visit.loaded)
+
+
 def test_search_finds_attention(chromium, site_url):
     visit = Visit(chromium, site_url)
     try:
+        assert not _search_index_loaded(visit), "l'index de recherche (1 Mo) doit attendre qu'on ouvre la recherche"
         visit.page.click("input.md-search__input")
         visit.page.keyboard.type("attention", delay=30)  # Material searches on key events
         visit.page.wait_for_selector(".md-search-result__item", timeout=15000)
-        assert visit.page.locator(".md-search-result__item").count() > 0
+        assert visit.page.locator(".md-search-result__item").count() > 0 and _search_index_loaded(visit)
         assert visit.console_errors == [] and visit.external_requests == []
     finally:
         visit.close()

@@ -57,12 +57,12 @@ def test_every_page_has_title_and_description():
     assert not missing, missing
 
 
-def test_mermaid_loads_only_on_pages_with_a_diagram(built_site):
-    """Diagram pages get the lazy loader; no page loads Mermaid up front or lets Material call its CDN."""
+def test_mermaid_loads_only_on_pages_with_an_undrawn_diagram(built_site):
+    """Only a diagram without its SVG gets the lazy loader; no page loads Mermaid up front or lets Material call its CDN."""
     site, _ = built_site
     for page in site.rglob("*.html"):
         html = page.read_text(encoding="utf-8")
-        has_diagram = 'class="diagramme"' in html
+        has_diagram = '<pre class="diagramme">' in html
         assert ("diagrammes.js" in html) == has_diagram, page
         assert '<script src="' not in html.split("mermaid.min.js")[0][-40:], page  # never a <script src>
         assert 'class="mermaid"' not in html, page
