@@ -83,7 +83,9 @@ def _rebase(article: str, page_url: str, included: set[str]) -> str:
         return f'{attr}="{path}"'
 
     article = URL_ATTR.sub(fix_url, article)
-    return ID_ATTR.sub(lambda m: f'id="{prefix}--{m["id"]}"', article)
+    # A diagram's ids (its styles and arrowheads refer to them) are unique to it already: keep them.
+    return ID_ATTR.sub(lambda m: m.group(0) if m["id"].startswith("diagramme-") else f'id="{prefix}--{m["id"]}"',
+                       article)
 
 
 def print_view(site: Path, version: str) -> str:
@@ -109,7 +111,7 @@ def print_view(site: Path, version: str) -> str:
                     f"{_rebase(match.group(1), url, included)}</section>")
     today = datetime.date.today().isoformat()
     return f"""<!doctype html>
-<html lang="fr"><head><meta charset="utf-8"><title>Le guide KALLM — édition imprimable</title>
+<html lang="fr" dir="ltr"><head><meta charset="utf-8"><title>Le guide KALLM — édition imprimable</title>
 {styles}
 </head>
 <body class="kallm-print" data-md-color-scheme="default" data-md-color-primary="indigo">
