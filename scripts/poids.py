@@ -3,9 +3,9 @@
     python scripts/poids.py [site]       # a table by page type, and the pages over budget
 
 A page weighs its HTML, the stylesheets and scripts it links, each gzip-compressed as a web server
-sends them, plus the fonts (woff2, already compressed): Roboto's two Latin faces. Diagrams are in the HTML (SVG drawn before
-the build). The search worker and index are fetched only when the reader opens the search
-(overrides/partials/recherche-differee.js) and are not counted.
+sends them, plus the fonts (woff2, already compressed): Roboto's two Latin faces. Diagrams are in the
+HTML (SVG drawn before the build). The search worker and index are fetched only when the reader opens
+the search (overrides/partials/recherche-differee.js) and are not counted.
 The budgets are in BUDGETS_KIB; tests/test_performance.py holds every page to them.
 """
 from __future__ import annotations

@@ -1,6 +1,7 @@
-// Diagrams (```mermaid fences, rendered as <pre class="diagramme">) are drawn in the browser by Mermaid,
-// a 3 Mo library: it is loaded from the site's own copy only when a diagram comes near the screen, so a
-// page opens as fast as a page without diagram. overrides/main.html adds this script where needed.
+// Fallback for a diagram whose SVG has not been drawn yet (`make diagrammes`, hooks/diagrams.py): such a
+// ```mermaid fence stays a <pre class="diagramme">, drawn here by Mermaid, a 3 Mo library loaded from the
+// site's own copy only when the diagram comes near the screen. overrides/main.html adds this script to
+// those pages only.
 (() => {
   let library = null
   const load = () => library ??= new Promise((resolve, reject) => {
