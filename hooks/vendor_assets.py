@@ -19,7 +19,7 @@ FONTS = {
     "roboto": ["400", "700"],
 }
 SUBSETS = ["latin", "latin-ext"]  # French needs nothing else
-KATEX_FILES = ["katex.min.css", "katex.min.js", "contrib/auto-render.min.js"]
+KATEX_FILES = ["katex.min.css"]  # formulas are typeset at build time (hooks/formulas.py): no script
 FONT_URL = re.compile(r"url\(\./files/([^)]+)\)")
 
 

@@ -26,6 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 from browser import browser, serve  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "hooks"))
+from notebook_css import STYLESHEET as NOTEBOOK_STYLESHEET  # noqa: E402
+
 OUT = ROOT / "build" / "editions"
 PDF_NAME = "guide-kallm.pdf"
 ZIP_NAME = "guide-kallm-hors-ligne.zip"
@@ -94,7 +97,8 @@ def print_view(site: Path, version: str) -> str:
     included = {url for _, url in pages}
     head = open(site / "index.html", encoding="utf-8").read()
     styles = "\n".join(re.findall(r'<link rel="stylesheet"[^>]*>', head))
-    styles += '\n<link rel="stylesheet" href="assets/vendor/katex/katex.min.css">'
+    styles += ('\n<link rel="stylesheet" href="assets/vendor/katex/katex.min.css">'
+               f'\n<link rel="stylesheet" href="{NOTEBOOK_STYLESHEET}">')
     toc, body, current = [], [], None
     for section, url in pages:
         source = site / url / "index.html"
@@ -124,14 +128,8 @@ def print_view(site: Path, version: str) -> str:
 </section>
 <nav class="kallm-toc"><h2>Sommaire</h2><ol>{''.join(toc)}</ol></nav>
 <div class="md-typeset">{''.join(body)}</div>
-<script src="assets/vendor/katex/katex.min.js"></script>
-<script src="assets/vendor/katex/contrib/auto-render.min.js"></script>
 <script src="assets/vendor/mermaid/mermaid.min.js"></script>
 <script>
-  renderMathInElement(document.body, {{delimiters: [
-    {{left: "$$", right: "$$", display: true}}, {{left: "$", right: "$", display: false}},
-    {{left: "\\\\(", right: "\\\\)", display: false}}, {{left: "\\\\[", right: "\\\\]", display: true}}],
-    throwOnError: false}});
   for (const block of document.querySelectorAll("pre.diagramme")) {{
     const div = document.createElement("div"); div.className = "mermaid"; div.textContent = block.textContent;
     block.replaceWith(div);

@@ -15,7 +15,7 @@ def test_site_loads_nothing_from_another_host(built_site):
 
 def test_vendored_assets_are_in_the_site(built_site):
     site, _ = built_site
-    for path in ("assets/vendor/katex/katex.min.js", "assets/vendor/mermaid/mermaid.min.js",
+    for path in ("assets/vendor/katex/katex.min.css", "assets/vendor/mermaid/mermaid.min.js",
                  "assets/vendor/fonts/roboto.css", "assets/vendor/iframe-worker/shim.js"):
         assert (site / path).is_file(), path
 
