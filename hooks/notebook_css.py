@@ -127,6 +127,12 @@ def on_page_content(content: str, page, config, files) -> str:
     return content
 
 
+def on_pre_build(config) -> None:
+    """Start empty, even after a build of `mkdocs serve` that stopped halfway."""
+    _stylesheets.clear()
+    _used.update(classes=set(), ids=set(), html=[])
+
+
 def on_post_build(config) -> None:
     if not _stylesheets:
         return
@@ -134,5 +140,3 @@ def on_post_build(config) -> None:
     target = Path(config.site_dir) / STYLESHEET
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(css, encoding="utf-8")
-    _stylesheets.clear()
-    _used.update(classes=set(), ids=set(), html=[])
