@@ -20,7 +20,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 
 INCLUDE = re.compile(r'^--8<-- "modeles/([^"]+)\.md"[ \t]*$', re.M)
-FORMATS = {"odt": "ODT, LibreOffice", "docx": "DOCX, Word"}
+FORMATS = {"odt": "au format ODT (LibreOffice)", "docx": "au format DOCX (Word)"}
 SITE_SYNTAX = [
     (re.compile(r"\[@|; @"), "une citation `[@cle]` (donnez le texte et son lien en clair)"),
     (re.compile(r"^\s*(!!!|\?\?\?)", re.M), "un encadré `!!!` ou `???`"),
@@ -66,7 +66,7 @@ def on_files(files, config):
         if not page.src_uri.endswith(".md"):
             continue
         folder = page.src_uri.rsplit("/", 1)[0] + "/" if "/" in page.src_uri else ""
-        for name in INCLUDE.findall(Path(page.abs_src_path).read_text(encoding="utf-8")):
+        for name in INCLUDE.findall(page.content_string):
             source = _source(config, name)
             for fmt in FORMATS:
                 files.append(File.generated(config, f"{folder}{name}.{fmt}", content=convert(source, fmt)))
@@ -77,7 +77,6 @@ def on_page_markdown(markdown, page, config, files):
     def links(match):
         name = match.group(1)
         title = check(_source(config, name)).splitlines()[0][3:].strip()
-        buttons = " ".join(f"[Télécharger «\u00a0{title}\u00a0» ({label})]({name}.{fmt}){{ .md-button }}"
-                           for fmt, label in FORMATS.items())
-        return f"{buttons}\n\n{match.group(0)}"
+        formats = " ou ".join(f"[{label}]({name}.{fmt})" for fmt, label in FORMATS.items())
+        return f"Télécharger «\u00a0{title}\u00a0» à remplir\u00a0: {formats}.\n\n{match.group(0)}"
     return INCLUDE.sub(links, markdown)
