@@ -52,12 +52,11 @@ def check(path: Path) -> str:
 def convert(path: Path, fmt: str) -> bytes:
     """The template as an .odt or .docx document (pandoc, from pypandoc-binary)."""
     import pypandoc
-    title = check(path).splitlines()[0][3:].strip()
+    check(path)
     with tempfile.TemporaryDirectory() as folder:
         target = Path(folder) / f"modele.{fmt}"
         pypandoc.convert_file(str(path), fmt, format="gfm", outputfile=str(target),
-                              extra_args=["--shift-heading-level-by=-1", "--metadata", "lang=fr-FR",
-                                          "--metadata", f"title-meta={title}"])
+                              extra_args=["--shift-heading-level-by=-1", "--metadata", "lang=fr-FR"])
         return target.read_bytes()
 
 
