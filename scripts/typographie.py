@@ -63,7 +63,8 @@ def check_file(path: Path, fix: bool = False) -> list[str]:
 
 
 def pages() -> list[Path]:
-    return sorted((ROOT / "docs").rglob("*.md"))
+    """The pages, and the Boîte à outils templates that they include (also published as .odt and .docx)."""
+    return sorted((ROOT / "docs").rglob("*.md")) + sorted((ROOT / "includes" / "modeles").glob("*.md"))
 
 
 def main(argv: list[str]) -> int:

@@ -80,3 +80,14 @@ def test_print_view_keeps_the_ids_a_diagram_draws_with():
     article = _rebase('<svg id="diagramme-0123"><style>#diagramme-0123 rect{fill:#eef}</style></svg><h2 id="cout">',
                       "production/couts/", set())
     assert 'id="diagramme-0123"' in article and 'id="page-production-couts--cout"' in article
+
+
+def test_offline_edition_has_the_downloadable_templates(editions):
+    """Each Boîte à outils template, as .odt and .docx, next to its page in the archive (hooks/modeles.py)."""
+    from conftest import ROOT
+    from test_modeles import TEMPLATES, pages_including
+    _, archive, _ = editions
+    names = set(zipfile.ZipFile(archive).namelist())
+    expected = [f"guide-kallm/{pages_including(s.stem)[0].relative_to(ROOT / 'docs').parent}/{s.stem}.{fmt}"
+                for s in TEMPLATES for fmt in ("odt", "docx")]
+    assert [name for name in expected if name not in names] == []

@@ -1,0 +1,81 @@
+"""The « Boîte à outils » templates: one Markdown source, shown in its page and downloadable as .odt and .docx.
+
+A page includes a template with the snippets line `--8<-- "modeles/<nom>.md"` (the file lives in
+includes/modeles/). For each such line, this hook converts the source with pandoc into <nom>.odt and
+<nom>.docx, published next to the page, and puts the two download links just above the included text:
+the page and the files say the same thing because they come from the same file.
+
+A template is plain Markdown that both Python-Markdown and pandoc read the same way: it starts with a
+`## ` heading (its title; it becomes the document's level-1 heading), uses `###` and `####` below it,
+and holds none of the site's own syntax (`[@cle]` citations, `!!!` boxes, snippets). A missing or
+malformed template stops the build with its file name.
+"""
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File
+
+INCLUDE = re.compile(r'^--8<-- "modeles/([^"]+)\.md"[ \t]*$', re.M)
+FORMATS = {"odt": "au format ODT (LibreOffice)", "docx": "au format DOCX (Word)"}
+SITE_SYNTAX = [
+    (re.compile(r"\[@|; @"), "une citation `[@cle]` (donnez le texte et son lien en clair)"),
+    (re.compile(r"^\s*(!!!|\?\?\?)", re.M), "un encadré `!!!` ou `???`"),
+    (re.compile(r"--8<--"), "une inclusion `--8<--`"),
+    (re.compile(r"^# ", re.M), "un titre de niveau 1 (`# `)"),
+]
+
+
+def _source(config, name: str) -> Path:
+    return Path(config.config_file_path).parent / "includes" / "modeles" / f"{name}.md"
+
+
+def check(path: Path) -> str:
+    """The template's text, or a PluginError that names the file and says what to fix."""
+    where = f"includes/modeles/{path.name}"
+    if not path.is_file():
+        raise PluginError(f"{where} : le modèle est introuvable. Créez ce fichier ou corrigez la ligne "
+                          f"`--8<-- \"modeles/{path.name}\"` de la page qui l'inclut.")
+    text = path.read_text(encoding="utf-8")
+    if not text.startswith("## "):
+        raise PluginError(f"{where} : un modèle commence par son titre, une ligne `## Titre du modèle`.")
+    for pattern, what in SITE_SYNTAX:
+        if pattern.search(text):
+            raise PluginError(f"{where} : le modèle contient {what}, que le fichier téléchargé ne saurait pas "
+                              "rendre. Un modèle ne contient que du Markdown simple (titres, listes, tableaux).")
+    return text
+
+
+def convert(path: Path, fmt: str) -> bytes:
+    """The template as an .odt or .docx document (pandoc, from pypandoc-binary)."""
+    import pypandoc
+    check(path)
+    with tempfile.TemporaryDirectory() as folder:
+        target = Path(folder) / f"modele.{fmt}"
+        pypandoc.convert_file(str(path), fmt, format="gfm", outputfile=str(target),
+                              extra_args=["--shift-heading-level-by=-1", "--metadata", "lang=fr-FR"])
+        return target.read_bytes()
+
+
+def on_files(files, config):
+    for page in files.documentation_pages():
+        if not page.src_uri.endswith(".md"):
+            continue
+        folder = page.src_uri.rsplit("/", 1)[0] + "/" if "/" in page.src_uri else ""
+        for name in INCLUDE.findall(page.content_string):
+            source = _source(config, name)
+            for fmt in FORMATS:
+                files.append(File.generated(config, f"{folder}{name}.{fmt}", content=convert(source, fmt)))
+    return files
+
+
+def on_page_markdown(markdown, page, config, files):
+    def links(match):
+        name = match.group(1)
+        title = check(_source(config, name)).splitlines()[0][3:].strip()
+        formats = " ou ".join(f"[{label}]({name}.{fmt})" for fmt, label in FORMATS.items())
+        return f"Télécharger «\u00a0{title}\u00a0» à remplir\u00a0: {formats}.\n\n{match.group(0)}"
+    return INCLUDE.sub(links, markdown)
