@@ -44,6 +44,10 @@ test: install
 orthographe: install
 	$(BIN)/python scripts/orthographe.py
 
+## Every external link of the built site (retries, one request per host per second): build/sante/liens.md
+verifier-liens: build
+	$(BIN)/python scripts/sante.py liens
+
 ## Build time, notebook execution time, page weight
 bench: install
 	$(BIN)/python scripts/benchmark.py
