@@ -1,6 +1,6 @@
 """French spell check of the guide: every page and every Markdown cell of the notebooks (`make orthographe`).
 
-    python scripts/orthographe.py [FICHIER ...]     # docs/**/*.md and notebooks/**/*.ipynb by default
+    python scripts/orthographe.py [FICHIER ...]     # docs/**/*.md, CONTRIBUTING.md, notebooks/**/*.ipynb by default
 
 cspell (npm, with its French dictionary @cspell/dict-fr-fr) reads a copy of each text in which everything
 that is not prose is blanked out, column for column, so that line numbers stay true: code (fences and
@@ -92,7 +92,9 @@ def house_words(root: Path) -> list[str]:
 
 
 def default_files(root: Path) -> list[Path]:
-    return sorted((root / "docs").rglob("*.md")) + sorted((root / "notebooks").rglob("*.ipynb"))
+    """The pages, CONTRIBUTING.md (published as the page « Contribuer ») and the notebooks."""
+    contributing = [root / "CONTRIBUTING.md"] if (root / "CONTRIBUTING.md").exists() else []
+    return sorted((root / "docs").rglob("*.md")) + contributing + sorted((root / "notebooks").rglob("*.ipynb"))
 
 
 def check(files: list[Path], root: Path = ROOT) -> list[str]:
