@@ -80,3 +80,24 @@ def test_the_pull_request_comment():
     fork = comment("12", "artefact", "https://github.com/o/r/actions/runs/1")
     assert "fork" in fork and "actions/runs/1" in fork and "artefact" in fork
     assert "retiré" in comment("12", "retire")
+
+
+def test_the_banner_is_accessible_in_both_palettes(project, chromium, tmp_path):
+    """The banner is the first thing read on every page of a preview: axe (WCAG 2.1 AA) finds nothing."""
+    from accessibilite import Auditor
+    from browser import serve
+    project.page("fondamentaux.md", "Fondamentaux", "Une page.", "# Fondamentaux\n\nDu texte.\n")
+    assert project.build().returncode == 0   # writes the project's mkdocs.yml
+    site = build("7", project.path, tmp_path / "apercu")
+    problems = []
+    with serve(site) as url:
+        for dark in (False, True):
+            auditor = Auditor(chromium, dark)
+            try:
+                problems += auditor.audit(url + "fondamentaux/")
+                banner = auditor.page.locator(".kallm-apercu")
+                assert banner.is_visible() and "Aperçu de la proposition n°\u00a07" in banner.inner_text()
+                problems += auditor.audit(url)
+            finally:
+                auditor.close()
+    assert problems == [], "\n".join(problems)
