@@ -40,3 +40,12 @@ def test_masking_keeps_lines_and_columns():
     assert len(masked) == len(text) and masked.count("\n") == text.count("\n")
     assert "code" not in masked and "x.fr" not in masked and "cle" not in masked and "x^2" not in masked
     assert "un lien" in masked and masked.index("Fin") == text.index("Fin")
+
+
+def test_the_vocabulary_is_sorted_and_has_no_duplicates():
+    lines = [w for w in (ROOT / "includes" / "vocabulaire.txt").read_text(encoding="utf-8").splitlines()
+             if w and not w.startswith("#")]
+    key = [(w.lower(), w) for w in lines]
+    assert key == sorted(key), ("includes/vocabulaire.txt : gardez l'ordre alphabétique (sans distinction de casse) ; "
+                                "premier mot mal placé : " + next(w for w, k, s in zip(lines, key, sorted(key)) if k != s))
+    assert len(set(lines)) == len(lines), "includes/vocabulaire.txt : un mot figure deux fois"
