@@ -42,8 +42,9 @@ MASKS = [re.compile(p, re.M) for p in (
     r"\{[:.#][^}\n]*\}", r"\{\s*[.#][^}\n]*\}",     # attribute lists
     r"\b(?:https?|ftp|mailto):[^\s)>\]»]+", r"\bwww\.[^\s)>\]»]+",  # bare URLs
     r"\b[\w.-]+@[\w-]+\.[\w.-]+",                    # e-mail addresses
-    r"\b[\w-]+(?:/[\w.-]+)+\b", r"\b[\w-]+\.(?:md|ipynb|py|json|ya?ml|txt|csv|html|toml|cff|gguf|pdf|zip)\b",
-    r"^-{2}8<-{2}.*$", r"^\s*--8<--.*$",           # snippets
+    r"\b[\w-]+(?:/[\w.-]+)+\b",                   # paths (words joined by a slash go with them)
+    r"\b[\w-]+\.(?:md|ipynb|py|json|ya?ml|txt|csv|html|toml|cff|gguf|pdf|zip)\b",  # file names
+    r"^\s*--8<--.*$",                               # snippets
     r"^\*\[[^\]]+\]:",                              # abbreviation keys (their definition is prose)
     r"^\s*(?:!!!|\?\?\?\+?)\s+[\w-]+",                 # admonition types (!!! tip "Titre")
     r"\\[a-z_]+\b",                                  # markers such as \full_bibliography
