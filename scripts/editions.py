@@ -129,7 +129,7 @@ def print_view(site: Path, version: str) -> str:
   <p>Version {html.escape(version)} — édition du {today}</p>
   <p>Programme 10 % (DINUM, Insee). Texte sous Licence Ouverte 2.0 (Etalab) ; code et notebooks sous licence MIT.</p>
   <p>En ligne : https://etalab.github.io/programme10pourcent-kallm/</p>
-  <p>Pour citer cette édition : {cite}</p>
+  <p>Pour citer cette édition&nbsp;: {cite}</p>
 </section>
 <nav class="kallm-toc"><h2>Sommaire</h2><ol>{''.join(toc)}</ol></nav>
 <div class="md-typeset">{''.join(body)}</div>
