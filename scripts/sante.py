@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import collections
 import html
+import http.client
 import re
 import sys
 import threading
@@ -24,7 +25,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urldefrag, urlsplit
+from urllib.parse import quote, urldefrag, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 ROBOTS = "includes/hotes-refusant-robots.txt"
@@ -97,13 +98,22 @@ class HostPacer:
             self.next[host] = time.monotonic() + self.pause
 
 
+def ascii_url(url: str) -> str:
+    """The URL as HTTP sends it: accented letters of the path and query percent-encoded, the host in IDNA."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").encode("idna").decode("ascii")
+    netloc = host + (f":{parts.port}" if parts.port else "")
+    return urlunsplit((parts.scheme, netloc, quote(parts.path, safe="/%:@!$&'()*+,;=-._~"),
+                       quote(parts.query, safe="=&%:@!$'()*+,;/?-._~"), ""))
+
+
 def check_url(result: Result, pacer: HostPacer, timeout: float, tries: int) -> Result:
     host = urlsplit(result.url).hostname or ""
     for attempt in range(1, tries + 1):
         result.tries = attempt
         for method in ("HEAD", "GET"):
             pacer.wait(host)
-            request = urllib.request.Request(result.url, method=method, headers={"User-Agent": USER_AGENT})
+            request = urllib.request.Request(ascii_url(result.url), method=method, headers={"User-Agent": USER_AGENT})
             try:
                 with urllib.request.urlopen(request, timeout=timeout) as answer:
                     result.status, result.reason = answer.status, ""
@@ -119,6 +129,9 @@ def check_url(result: Result, pacer: HostPacer, timeout: float, tries: int) -> R
                 result.reason = (f"délai dépassé ({timeout:g} s)" if isinstance(cause, TimeoutError)
                                  or "timed out" in str(cause) else f"erreur réseau : {cause}")
                 break
+            except (ValueError, UnicodeError, http.client.HTTPException) as error:   # an unusable URL or answer
+                result.status, result.reason = None, f"erreur : {error}"
+                return result
         if result.status is not None and result.status not in RETRY_STATUS:
             return result
         if attempt < tries:

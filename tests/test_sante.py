@@ -26,6 +26,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status = 503
         else:
             status = 404 if self.path == "/absente" else 200
+            if self.path.startswith("/accentu"):   # sent percent-encoded, as HTTP wants it
+                status = 200 if self.path == "/accentu%C3%A9?q=%C3%A9" else 400
         self.send_response(status)
         self.send_header("Content-Length", "2")
         self.end_headers()
@@ -57,7 +59,7 @@ def site(tmp_path):
     def make(base):
         (tmp_path / "site" / "a").mkdir(parents=True)
         links = "".join(f'<a href="{base}{p}">x</a>' for p in ("/ok#section", "/absente", "/lent", "/sans-head",
-                                                                "/instable"))
+                                                                "/instable", "/accentué?q=é"))
         (tmp_path / "site" / "index.html").write_text(
             f'<link rel="canonical" href="https://guide.example/"><a href="https://guide.example/a/">soi</a>'
             f'<a href="../a/">interne</a><a href="https://www.refuse.example/p">robots</a>{links}', encoding="utf-8")
@@ -68,7 +70,7 @@ def site(tmp_path):
 
 def test_links_are_collected_once_with_their_pages(site):
     links = external_links(site("http://127.0.0.1:1"), "https://guide.example/")
-    assert len(links) == 6 and "https://www.refuse.example/p" in links and "http://127.0.0.1:1/ok" in links
+    assert len(links) == 7 and "https://www.refuse.example/p" in links and "http://127.0.0.1:1/ok" in links
     assert links["http://127.0.0.1:1/ok"] == ["a/index.html", "index.html"]
     assert not any(url.startswith("https://guide.example/") for url in links)
 
@@ -80,6 +82,7 @@ def test_a_404_and_a_timeout_are_reported_and_refusing_hosts_apart(site):
                             pause=0.01)
     results = {r.url.removeprefix(base): r for r in report.results}
     assert results["/ok"].ok and results["/sans-head"].ok and results["/instable"].ok
+    assert results["/accentué?q=é"].ok, results["/accentué?q=é"]
     assert results["/instable"].tries == 2                        # a 503 is tried again
     assert results["/absente"].status == 404 and results["/absente"].tries == 1   # a 404 is not
     assert results["/lent"].status is None and results["/lent"].reason == "délai dépassé (0.5 s)"
@@ -87,8 +90,8 @@ def test_a_404_and_a_timeout_are_reported_and_refusing_hosts_apart(site):
     assert report.skipped == {"www.refuse.example": ["https://www.refuse.example/p"]}
     assert "/p" not in Handler.hits                               # never requested
     text = markdown(report, "2026-12-01")
-    assert "- Liens externes distincts : 6" in text
-    assert "dont 3 valides et 2 en échec (404 : 1, délai dépassé : 1)" in text
+    assert "- Liens externes distincts : 7" in text
+    assert "dont 4 valides et 2 en échec (404 : 1, délai dépassé : 1)" in text
     assert f"| {base}/absente | 404 Not Found | 1 | index.html |" in text
     assert f"| {base}/lent | délai dépassé (0.5 s) | 2 | index.html |" in text
     assert "- www.refuse.example : 1 lien(s)" in text
@@ -99,8 +102,8 @@ def test_per_host_pause(site):
         started = time.monotonic()
         report = check_site(site(base), "https://guide.example/", {"refuse.example"}, timeout=2, tries=1,
                             pause=0.2)
-    # 5 URLs, 6 requests at least (HEAD refused once), one host: at least 5 pauses of 0.2 s
-    assert time.monotonic() - started >= 1.0 and len(report.results) == 5
+    # 6 URLs, 7 requests at least (HEAD refused once), one host: at least 6 pauses of 0.2 s
+    assert time.monotonic() - started >= 1.2 and len(report.results) == 6
 
 
 def test_recent_requirements_open_each_pin_to_its_major(tmp_path):
