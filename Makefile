@@ -44,7 +44,7 @@ test: install
 orthographe: install
 	$(BIN)/python scripts/orthographe.py
 
-## Every external link of the built site (retries, one request per host per second): build/sante/liens.md
+## Every external link of the built site (retries, one request per host every 3 s): build/sante/liens.md
 verifier-liens: build
 	$(BIN)/python scripts/sante.py liens
 

@@ -140,7 +140,7 @@ def check_url(result: Result, pacer: HostPacer, timeout: float, tries: int) -> R
 
 
 def check_site(site: Path, own_url: str, refusing: set[str], timeout: float = 15, tries: int = 3,
-               pause: float = 1.0, workers: int = 8) -> Report:
+               pause: float = 3.0, workers: int = 8) -> Report:
     report = Report()
     pending = []
     for url, pages in external_links(site, own_url).items():
@@ -203,7 +203,7 @@ def main(argv: list[str]) -> int:
     links.add_argument("--rapport", default=str(ROOT / "build" / "sante" / "liens.md"))
     links.add_argument("--delai", type=float, default=15, help="secondes avant d'abandonner une requête")
     links.add_argument("--essais", type=int, default=3)
-    links.add_argument("--pause", type=float, default=1.0, help="secondes entre deux requêtes au même hôte")
+    links.add_argument("--pause", type=float, default=3.0, help="secondes entre deux requêtes au même hôte")
     sub.add_parser("versions-recentes")
     args = parser.parse_args(argv)
     if args.action == "versions-recentes":
