@@ -45,8 +45,9 @@ orthographe: install
 	$(BIN)/python scripts/orthographe.py
 
 ## Every external link of the built site (retries, one request per host every 3 s): build/sante/liens.md
+##   make verifier-liens LIENS="--delai 5 --essais 1 --pause 0"   (options of scripts/sante.py liens)
 verifier-liens: build
-	$(BIN)/python scripts/sante.py liens
+	$(BIN)/python scripts/sante.py liens $(LIENS)
 
 ## Build time, notebook execution time, page weight
 bench: install
