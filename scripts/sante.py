@@ -155,8 +155,8 @@ def check_site(site: Path, own_url: str, refusing: set[str], timeout: float = 15
     return report
 
 
-def markdown(report: Report, date: str) -> str:
-    """The report, for a person and for the weekly issue."""
+def markdown(report: Report, date: str, max_rows: int = 150) -> str:
+    """The report, for a person and for the weekly issue (whose body GitHub limits to 65 536 characters)."""
     broken = report.broken
     by_kind = collections.Counter("délai dépassé" if r.reason.startswith("délai") else
                                   "erreur réseau" if r.status is None else str(r.status) for r in broken)
@@ -170,9 +170,11 @@ def markdown(report: Report, date: str) -> str:
              f"- Non vérifiés (hôtes qui refusent les robots, à contrôler à la main) : {skipped}", ""]
     if broken:
         lines += ["## Liens en échec", "", "| Lien | Résultat | Essais | Pages |", "|---|---|---|---|"]
-        for r in sorted(broken, key=lambda r: r.url):
+        for r in sorted(broken, key=lambda r: r.url)[:max_rows]:
             pages = ", ".join(r.pages[:3]) + (f" (+{len(r.pages) - 3})" if len(r.pages) > 3 else "")
             lines.append(f"| {r.url} | {r.reason} | {r.tries} | {pages} |")
+        if len(broken) > max_rows:
+            lines += ["", f"Et {len(broken) - max_rows} autres liens en échec, non listés ici."]
         lines.append("")
     if report.skipped:
         lines += ["## Hôtes qui refusent les robots (liste : " + ROBOTS + ")", ""]

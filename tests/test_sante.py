@@ -95,6 +95,9 @@ def test_a_404_and_a_timeout_are_reported_and_refusing_hosts_apart(site):
     assert f"| {base}/absente | 404 Not Found | 1 | index.html |" in text
     assert f"| {base}/lent | délai dépassé (0.5 s) | 2 | index.html |" in text
     assert "- www.refuse.example : 1 lien(s)" in text
+    short = markdown(report, "2026-12-01", max_rows=1)
+    assert f"| {base}/absente |" in short and f"| {base}/lent |" not in short
+    assert "Et 1 autres liens en échec, non listés ici." in short
 
 
 def test_per_host_pause(site):
