@@ -59,7 +59,7 @@ def reference(cff: dict, version: str | None, today: datetime.date | None = None
     title = cff["title"].replace(" :", NBSP + ":")
     return (f"{names} *{title}* [en ligne]. Version {version or 'de développement'}. "
             f"{PUBLISHER}, {_year(cff, version, today)}. Disponible à l'adresse{NBSP}: {_url(cff, version)} "
-            f"(consulté le JJ/MM/AAAA).")
+            f"(consulté le [date de votre consultation]).")
 
 
 def bibtex(cff: dict, version: str | None, today: datetime.date | None = None) -> str:

@@ -91,7 +91,7 @@ def test_the_citation_names_the_version_being_read(monkeypatch):
     assert "un aperçu de la proposition n°\u00a042" in block(cff)
     line = reference(cff, "1.0", datetime.date(2027, 5, 1))
     assert line.endswith("Disponible à l'adresse\u00a0: https://etalab.github.io/programme10pourcent-kallm/1.0/ "
-                         "(consulté le JJ/MM/AAAA).")
+                         "(consulté le [date de votre consultation]).")
 
 
 def test_home_page_tells_how_to_cite(project):
