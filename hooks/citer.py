@@ -64,7 +64,7 @@ def reference(cff: dict, version: str | None, today: datetime.date | None = None
 
 def bibtex(cff: dict, version: str | None, today: datetime.date | None = None) -> str:
     today = today or datetime.date.today()
-    authors = " and ".join(f"{a['family-names']}, {a['given-names']}" if "family-names" in a else f"{{{a['name']}}}"
+    authors = "\n                  and ".join(f"{a['family-names']}, {a['given-names']}" if "family-names" in a else f"{{{a['name']}}}"
                            for a in cff["authors"])
     title = re.sub(r"\b(KALLM|LLM)\b", r"{\1}", cff["title"])
     publisher = PUBLISHER.replace(NBSP + "%", r" \%")
