@@ -1,6 +1,8 @@
 """French spell check of the guide: every page and every Markdown cell of the notebooks (`make orthographe`).
 
     python scripts/orthographe.py [FICHIER ...]     # docs/**/*.md, CONTRIBUTING.md, notebooks/**/*.ipynb by default
+    python scripts/orthographe.py --ajouter [FICHIER ...]   # adds every unknown word to the vocabulary:
+                                                            # only after reading the list, then the diff
 
 cspell (npm, with its French dictionary @cspell/dict-fr-fr) reads a copy of each text in which everything
 that is not prose is blanked out, column for column, so that line numbers stay true: code (fences and
@@ -150,12 +152,30 @@ def check(files: list[Path], root: Path = ROOT) -> list[str]:
     return messages
 
 
+def unknown_words(messages: list[str]) -> set[str]:
+    return {m.split("« ")[1].split(" »")[0] for m in messages if " : « " in m}
+
+
+def add_to_vocabulary(words: set[str], root: Path = ROOT) -> None:
+    """Insert the words at their alphabetical place (case-insensitive), comments kept at the top."""
+    path = root / VOCABULARY
+    lines = path.read_text(encoding="utf-8").splitlines()
+    comments = [line for line in lines if line.startswith("#")]
+    entries = {line.strip() for line in lines if line.strip() and not line.startswith("#")} | words
+    path.write_text("\n".join(comments + sorted(entries, key=lambda w: (w.lower(), w))) + "\n", encoding="utf-8")
+
+
 def main(argv: list[str]) -> int:
-    files = [Path(a).resolve() for a in argv] or default_files(ROOT)
+    add = "--ajouter" in argv
+    files = [Path(a).resolve() for a in argv if a != "--ajouter"] or default_files(ROOT)
     messages = check(files)
     for message in messages:
         print(message)
-    words = {m.split("« ")[1].split(" »")[0] for m in messages if "« " in m}
+    words = unknown_words(messages)
+    if add and words:
+        add_to_vocabulary(words)
+        print(f"{len(words)} mot(s) ajouté(s) à {VOCABULARY} : relisez le diff avant de committer.")
+        return 0
     print(f"{len(files)} fichiers relus, {len(messages)} mot(s) inconnu(s)" + (f" ({len(words)} distincts)." if words else "."))
     return 1 if messages else 0
 

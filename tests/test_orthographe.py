@@ -1,5 +1,5 @@
 """French spelling of every page and notebook Markdown cell (scripts/orthographe.py, cspell + French dictionary)."""
-from orthographe import check, default_files, mask
+from orthographe import add_to_vocabulary, check, default_files, mask, unknown_words
 
 from conftest import ROOT
 
@@ -22,9 +22,11 @@ def test_a_typo_is_reported_with_its_place_and_the_way_to_accept_a_word(project)
     assert problems[1].startswith("notebooks/nb.ipynb (cellule 3, ligne 2) : « erreurr »"), problems[1]
     assert all("ajoutez-le sur une ligne de includes/vocabulaire.txt" in p for p in problems)
     # A legitimate word added to the house vocabulary is accepted
-    vocabulary = project.path / "includes" / "vocabulaire.txt"
-    vocabulary.write_text(vocabulary.read_text(encoding="utf-8") + "erreurr\n", encoding="utf-8")
+    assert unknown_words(problems) == {"donées", "erreurr"}
+    add_to_vocabulary({"erreurr"}, project.path)
     assert len(check([project.path / "notebooks" / "nb.ipynb"], project.path)) == 0
+    lines = (project.path / "includes" / "vocabulaire.txt").read_text(encoding="utf-8").splitlines()
+    assert lines[0].startswith("#") and "erreurr" in lines
 
 
 def test_accents_count_and_acronyms_of_the_glossary_are_words(project):
