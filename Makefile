@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Silence Material's end-of-life banner, printed on every build
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
+.PHONY: install serve build test orthographe verifier-liens notes-de-version bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -39,6 +39,15 @@ build: install
 ## Every test (builds the site first)
 test: install
 	$(BIN)/python -m pytest
+
+## French spelling of the pages and notebooks (also in `make test`); new words: includes/vocabulaire.txt
+orthographe: install
+	$(BIN)/python scripts/orthographe.py
+
+## Every external link of the built site (retries, one request per host every 3 s): build/sante/liens.md
+##   make verifier-liens LIENS="--delai 5 --essais 1 --pause 0"   (options of scripts/sante.py liens)
+verifier-liens: build
+	$(BIN)/python scripts/sante.py liens $(LIENS)
 
 ## Build time, notebook execution time, page weight
 bench: install

@@ -3,6 +3,9 @@
 Material's selector fetches ../versions.json, which mike writes next to the version folders. A plain
 `mkdocs build` or `mkdocs serve` has none: the selector is turned off there, instead of a 404 and a
 console error on every page. mike sets MIKE_DOCS_VERSION while it builds.
+
+Pull request previews (scripts/apercu.py) are built with KALLM_APERCU=<N>, outside mike: no selector,
+the site URL of their folder pr-<N>/, a banner (overrides/main.html) and no indexing by search engines.
 """
 import os
 import re
@@ -14,9 +17,21 @@ EDITIONS = (("Le guide en PDF", "guide-kallm.pdf", "à imprimer ou à lire hors 
              "fonctionnent sans réseau"))
 
 
+def preview_number() -> str | None:
+    """The pull request number of a preview build, or None; anything but digits is refused."""
+    number = os.environ.get("KALLM_APERCU", "").strip()
+    if number and not number.isdigit():
+        raise ValueError(f"KALLM_APERCU doit être un numéro de proposition (des chiffres), pas « {number} »")
+    return number or None
+
+
 def on_config(config):
     if not os.environ.get("MIKE_DOCS_VERSION"):
         config.extra.pop("version", None)
+    number = preview_number()
+    if number:
+        config.extra["apercu"] = {"numero": number, "url": f"{config.repo_url.rstrip('/')}/pull/{number}"}
+        config.site_url = f"{config.site_url.rstrip('/')}/pr-{number}/"
     return config
 
 

@@ -28,6 +28,7 @@ from browser import browser, serve  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "hooks"))
 from notebook_css import STYLESHEET as NOTEBOOK_STYLESHEET  # noqa: E402
+from citer import load as load_citation, reference  # noqa: E402
 
 OUT = ROOT / "build" / "editions"
 PDF_NAME = "guide-kallm.pdf"
@@ -114,6 +115,9 @@ def print_view(site: Path, version: str) -> str:
         body.append(f"<section class='kallm-chapter' id='{_anchor(url)}'>"
                     f"{_rebase(match.group(1), url, included)}</section>")
     today = datetime.date.today().isoformat()
+    number = version.removeprefix("v")
+    cite = html.escape(reference(load_citation(ROOT), number if re.fullmatch(r"\d+(\.\d+)+", number) else None))
+    cite = re.sub(r"\*(.+?)\*", r"<em>\1</em>", cite)
     return f"""<!doctype html>
 <html lang="fr" dir="ltr"><head><meta charset="utf-8"><title>Le guide KALLM — édition imprimable</title>
 {styles}
@@ -125,6 +129,7 @@ def print_view(site: Path, version: str) -> str:
   <p>Version {html.escape(version)} — édition du {today}</p>
   <p>Programme 10 % (DINUM, Insee). Texte sous Licence Ouverte 2.0 (Etalab) ; code et notebooks sous licence MIT.</p>
   <p>En ligne : https://etalab.github.io/programme10pourcent-kallm/</p>
+  <p>Pour citer cette édition&nbsp;: {cite}</p>
 </section>
 <nav class="kallm-toc"><h2>Sommaire</h2><ol>{''.join(toc)}</ol></nav>
 <div class="md-typeset">{''.join(body)}</div>

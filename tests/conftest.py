@@ -39,7 +39,7 @@ class Project:
         self.path = path
         for name in ("hooks", "overrides", "includes"):
             shutil.copytree(ROOT / name, path / name, ignore=shutil.ignore_patterns("__pycache__"))
-        for name in ("bibliography.bib", "CONTRIBUTING.md", "pyproject.toml", "package-lock.json"):
+        for name in ("bibliography.bib", "CONTRIBUTING.md", "CITATION.cff", "pyproject.toml", "package-lock.json"):
             shutil.copy(ROOT / name, path / name)
         (path / "node_modules").symlink_to(ROOT / "node_modules")
         for name in ("stylesheets", "javascripts"):

@@ -32,6 +32,7 @@ def test_pdf_has_every_page_title_and_stays_under_budget(editions):
             missing.append(title)
     assert missing == [], missing
     assert "Sommaire" in text and "Licence Ouverte" in text
+    assert "Pour citer cette édition : Camille André" in text  # from CITATION.cff (hooks/citer.py)
 
 
 def test_offline_edition_works_from_a_folder(editions, chromium, tmp_path):
