@@ -231,6 +231,7 @@ NOT_ACRONYMS = {
     "AAAA-MM", "AAAA-MM-JJ",  # date formats
     "NVIDIA", "AMD", "LINAGORA", "DALL",  # companies and product names (DALL·E)
     "L40S",  # a GPU model
+    "RTX",  # NVIDIA's brand of graphics cards (GeForce RTX 4090)
     "A3B",  # Qwen's suffix for « 3 milliards de paramètres actifs »
     "SPEC",  # « AFNOR Spec »
     "UC", "VS",  # « UC Berkeley », « VS Code »
