@@ -99,6 +99,19 @@ def test_the_issue_figures_for_llama_8b_and_the_page_prints_them():
     assert "= 16$ Go" in row and "| 1,07 Go |" in row and "| 17,1 Go |" in row and "| 20,5 Go |" in row, row
 
 
+def test_fine_tuning_modes_match_the_fine_tuning_pages():
+    """fine-tuning/en-pratique.md (7 milliards): 112 Go, environ 14 Go, environ 3,6 Go hors activations;
+    infrastructure-minimale.md (8 milliards): 128 Go en complet, environ 4,1 Go de base en QLoRA."""
+    complet, lora, qlora, complet_8b, qlora_8b = calculer(
+        *(preset("llama-3.1-8b", parametres=7, mode=mode, marge=0) for mode in ("complet", "lora", "qlora")),
+        preset("llama-3.1-8b", mode="complet", marge=0), preset("llama-3.1-8b", mode="qlora", marge=0))
+    assert complet["poids"] == 112e9 and complet["kv"] == 0 and lora["poids"] == 14e9
+    assert _near(qlora["poids"], "3,6") and complet_8b["poids"] == 128e9 and _near(qlora_8b["poids"], "4,1")
+    text = PAGE.parent.parent.joinpath("fine-tuning", "en-pratique.md").read_text(encoding="utf-8")
+    assert "**112 Go**" in text and "**environ 14 Go**" in text and "**environ 3,6 Go**" in text
+    assert "$8 \\times 10^9 \\times 16 = 128$ Go" in page_text()
+
+
 def test_mla_and_sliding_window_do_not_fall_back_to_the_multi_head_formula():
     mla, fenetre, general = calculer(
         preset("deepseek-v3", marge=0), preset("gpt-oss-20b", marge=0),

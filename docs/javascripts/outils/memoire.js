@@ -55,8 +55,10 @@
   function verifier(e) {
     var erreurs = {}, v = {};
     var attention = e.attention || "gqa";
-    var champs = ["parametres", "contexte", "requetes", "marge"].concat(CHAMPS_ATTENTION[attention] || []);
-    if (e.precision === "int4") champs.push("groupe", "bitsEchelle");
+    var mode = e.mode || "inference";
+    var champs = ["parametres", "marge"].concat(CHAMPS_ATTENTION[attention] || []);
+    if (mode === "inference") champs.push("contexte", "requetes");  // the KV cache: inference only
+    if ((mode === "inference" && e.precision === "int4") || mode === "qlora") champs.push("groupe", "bitsEchelle");
     champs.forEach(function (nom) {
       var brut = e[nom] === undefined || e[nom] === null ? "" : String(e[nom]).trim().replace(",", ".");
       if (brut === "") { erreurs[nom] = "Indiquez une valeur."; return; }
@@ -90,18 +92,18 @@
     var a = { type: e.attention || "gqa", couches: v.couches, tetesKv: v.tetesKv, dimTete: v.dimTete,
               rangLatent: v.rangLatent, dimRope: v.dimRope, couchesFenetre: v.couchesFenetre, fenetre: v.fenetre };
     var octetsKv = OCTETS[e.precisionKv];
-    var oPoids = octetsParParametre(e.precision, v.groupe, v.bitsEchelle);
+    var oPoids = mode === "inference" ? octetsParParametre(e.precision, v.groupe, v.bitsEchelle) : null;
     var poids, kv = 0;
     if (mode === "complet") poids = n * OCTETS_ADAM;
     else if (mode === "lora") poids = n * OCTETS.bf16;
-    else if (mode === "qlora") poids = n * octetsParParametre("int4", v.groupe || 64, v.bitsEchelle || 16);
+    else if (mode === "qlora") poids = n * octetsParParametre("int4", v.groupe, v.bitsEchelle);
     else poids = n * oPoids;
     var kvParToken = cacheKvRequete(a, 1, octetsKv);
     if (mode === "inference") kv = cacheKvRequete(a, v.contexte, octetsKv) * v.requetes;
     var sousTotal = poids + kv;
     var total = sousTotal * (1 + v.marge / 100);
     if (!isFinite(total) || total > 1e18) return { erreurs: { parametres: "Ces valeurs dépassent ce que le calcul peut représenter." } };
-    return { erreurs: {}, mode: mode, octetsParParametre: mode === "inference" ? oPoids : null,
+    return { erreurs: {}, mode: mode, octetsParParametre: oPoids,
              poids: poids, kv: kv, kvParToken: kvParToken, sousTotal: sousTotal, total: total };
   }
 
@@ -140,7 +142,7 @@
         bloc.hidden = bloc.getAttribute("data-pour-attention").split(" ").indexOf(type) < 0;
       });
       racine.querySelectorAll("[data-pour-precision]").forEach(function (bloc) {
-        bloc.hidden = champ("precision").value !== "int4" && mode !== "qlora";
+        bloc.hidden = !((mode === "inference" && champ("precision").value === "int4") || mode === "qlora");
       });
       racine.querySelectorAll("[data-pour-mode]").forEach(function (bloc) {
         bloc.hidden = bloc.getAttribute("data-pour-mode").split(" ").indexOf(mode) < 0;
