@@ -96,5 +96,6 @@ def on_page_content(content: str, page, config, files) -> str:
         return rendre(match.group(1), root, page.file.src_uri)
 
     content = MARKER.sub(remplacer, content)
-    page.meta["outils"] = outils  # overrides/main.html loads their scripts
+    if outils:
+        page.meta.setdefault("outils", []).extend(outils)  # overrides/main.html loads their scripts
     return content

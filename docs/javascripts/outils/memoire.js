@@ -183,7 +183,7 @@
       montrerErreurs(r.erreurs);
       var nbErreurs = Object.keys(r.erreurs).length;
       if (nbErreurs) {
-        sortie.textContent = "Le calcul attend des valeurs valides : " + nbErreurs +
+        sortie.textContent = "Le calcul attend des valeurs valides\u202f: " + nbErreurs +
           (nbErreurs > 1 ? " champs sont à corriger." : " champ est à corriger.");
         return;
       }
@@ -193,8 +193,8 @@
       var html = "<dl>" + lignes.map(function (l) { return "<dt>" + l[0] + "</dt><dd>" + l[1] + "</dd>"; }).join("") + "</dl>";
       if (r.mode !== "inference") html += "<p>Les activations, qui dépendent de la longueur des exemples et de la taille des lots, ne sont pas comptées.</p>";
       var liste = materiels(r.total, donnees.materiels);
-      html += "<p>Matériel dont la mémoire suffit :</p><ul>" + liste.map(function (m) {
-        return "<li>" + m.nom + " (" + nombre(m.memoireGo, 0) + "\u00a0Go) : " + (m.convient ? "oui" : "non") + "</li>";
+      html += "<p>Matériel dont la mémoire suffit\u202f:</p><ul>" + liste.map(function (m) {
+        return "<li>" + m.nom + " (" + nombre(m.memoireGo, 0) + "\u00a0Go)\u202f: " + (m.convient ? "oui" : "non") + "</li>";
       }).join("") + "</ul>";
       sortie.innerHTML = html;
     }
