@@ -474,3 +474,80 @@ def test_cost_calculator_with_the_keyboard_and_axe(chromium, site_url):
         finally:
             auditor.close()
     assert problems == [], "\n".join(problems)
+
+
+# ---- « Quelle approche pour mon besoin ? » -------------------------------------------------------------
+
+PARCOURS = ROOT / "includes" / "parcours" / "approche.yml"
+PARCOURS_JS = ROOT / "docs" / "javascripts" / "outils" / "parcours.js"
+
+
+def test_every_path_of_the_decision_path_ends_on_a_result_that_names_its_section():
+    import yaml
+    from quiz import verifier_parcours
+    donnees = yaml.safe_load(PARCOURS.read_text(encoding="utf-8"))
+    assert verifier_parcours(donnees, "approche.yml") == []
+    questions = {e["id"]: [c["suite"] for c in e["choix"]] for e in donnees["etapes"] if "question" in e}
+    resultats = {e["id"] for e in donnees["etapes"] if "resultat" in e}
+    # Every combination of answers, through the page's own rule (parcours.js's `chemin`).
+    script = """
+const p = require(process.argv[1]); const qs = JSON.parse(process.argv[2]); const debut = process.argv[3];
+const fins = [];
+(function suivre(reponses) {
+  const c = p.chemin(qs, debut, reponses);
+  if (c.resultat) { fins.push(c.resultat); return; }
+  const derniere = c.etapes[c.etapes.length - 1];
+  qs[derniere].forEach((s) => suivre(Object.assign({}, reponses, {[derniere]: s})));
+})({});
+process.stdout.write(JSON.stringify(fins));
+"""
+    out = subprocess.run([shutil.which("node"), "-e", script, str(PARCOURS_JS), json.dumps(questions),
+                          donnees["debut"]], capture_output=True, text=True, check=True).stdout
+    fins = json.loads(out)
+    assert set(fins) == resultats, (fins, resultats)  # each result is reached, and only results end a path
+    # The five outcomes the issue asks for.
+    assert {"pas-de-llm", "sans-llm", "prompt", "rag", "fine-tuning"} <= resultats
+    assert check_typography(PARCOURS) == []
+
+
+def check_typography(path):
+    from typographie import check_file
+    return check_file(path)
+
+
+def test_decision_path_guard_names_the_file():
+    from quiz import verifier_parcours
+    problemes = verifier_parcours({"debut": "a", "etapes": [
+        {"id": "a", "question": "Q ?", "explication": "E", "choix": [{"texte": "Oui", "suite": "b"},
+                                                                      {"texte": "Non", "suite": "z"}]},
+        {"id": "b", "question": "Q ?", "explication": "E", "choix": [{"texte": "Oui", "suite": "a"}]},
+        {"id": "c", "resultat": "R", "explication": "E", "voir": "p.md"}]}, "includes/parcours/essai.yml")
+    assert any("« Non » mène à « z », qui n'est pas une étape" in p for p in problemes), problemes
+    assert any("le parcours boucle : a → b → a" in p for p in problemes), problemes
+    assert any("« c » : clé(s) manquante(s) : section" in p for p in problemes), problemes
+    assert any("l'étape « c » n'est atteinte par aucune réponse" in p for p in problemes), problemes
+    assert all(p.startswith("includes/parcours/essai.yml : ") for p in problemes)
+
+
+def test_decision_path_with_the_keyboard(chromium, site_url):
+    from browser import Visit
+    visit = Visit(chromium, site_url + "adapter/strategies/", width=390, height=844)
+    try:
+        page = visit.page
+        sortie = page.locator("[data-parcours] [data-resultat]")
+        assert not page.locator("#parcours-approche-annotes").is_visible()
+        page.focus("#parcours-approche-regle-1")
+        page.keyboard.press("ArrowDown")          # « Non » : the next question appears and is announced
+        assert page.locator("#parcours-approche-annotes").is_visible()
+        assert sortie.inner_text().startswith("Question suivante")
+        page.keyboard.press("Tab")
+        page.keyboard.press("Space")              # « Oui » : a model without LLM
+        assert "Un modèle sans LLM" in sortie.inner_text()
+        assert sortie.locator("a").get_attribute("href").endswith("#quand-utiliser-quoi-larbre-de-decision")
+        page.focus("#parcours-approche-regle-2")
+        page.keyboard.press("ArrowUp")            # back to « Oui » : the later answers are cleared
+        assert not page.locator("#parcours-approche-annotes").is_visible()
+        assert sortie.inner_text().startswith("Pas de LLM")
+        assert visit.console_errors == [] and visit.external_requests == []
+    finally:
+        visit.close()
