@@ -122,7 +122,7 @@ def rendre(nom: str, fichier: str, questions: list[dict], page, files) -> str:
             f'<fieldset class="kallm-question" id="{base}" data-question="{_e(q["id"])}">\n'
             f'<legend>Question {n} : {_e(q["question"])}</legend>\n'
             f'<p class="kallm-consigne">{consigne}</p>\n{entrees}'
-            f'<p class="kallm-verifier" hidden><button type="button" class="md-button">Vérifier ma réponse'
+            f'<p class="kallm-verifier" hidden><button type="button" class="kallm-bouton">Vérifier ma réponse'
             f'<span class="kallm-masque"> à la question {n}</span></button></p>\n'
             f'<div class="kallm-retour" role="status" aria-live="polite"></div>\n'
             f'<details class="kallm-cle"><summary>Réponse et explications (question {n})</summary><ul>{cle}</ul>'
