@@ -232,6 +232,7 @@ NOT_ACRONYMS = {
     "NVIDIA", "AMD", "LINAGORA", "DALL",  # companies and product names (DALL·E)
     "L40S",  # a GPU model
     "MI300X", "MI325X", "MI355X", "SXM", "DGX",  # AMD GPU models, the H100 server form factor, NVIDIA servers
+    "RTX",  # NVIDIA's brand of graphics cards (GeForce RTX 4090)
     "A3B",  # Qwen's suffix for « 3 milliards de paramètres actifs »
     "SPEC",  # « AFNOR Spec »
     "UC", "VS",  # « UC Berkeley », « VS Code »

@@ -1,0 +1,78 @@
+/* Quiz d'auto-évaluation (hooks/quiz.py writes the questions and their key into the page).
+
+   `corriger` is the one rule: right when the chosen answers are exactly the key's. It is exported for
+   node (tests/test_outils.py). In the page, each question gets a « Vérifier » button; the verdict and
+   the explanation of each chosen answer go to the question's live region. Nothing is stored or sent. */
+(function (racine, fabrique) {
+  var module_ = fabrique();
+  if (typeof module === "object" && module.exports) {
+    module.exports = module_;
+  } else {
+    racine.kallmQuiz = module_;
+    if (typeof document !== "undefined") {
+      document.addEventListener("DOMContentLoaded", function () { module_.brancher(document); });
+    }
+  }
+})(typeof self !== "undefined" ? self : this, function () {
+  "use strict";
+
+  /* choisis, justes : listes des numéros de choix. Renvoie "vide", "juste", "incomplet" ou "faux". */
+  function corriger(choisis, justes) {
+    if (!choisis.length) return "vide";
+    var faux = choisis.filter(function (c) { return justes.indexOf(c) < 0; });
+    if (faux.length) return "faux";
+    return choisis.length === justes.length ? "juste" : "incomplet";
+  }
+
+  var VERDICTS = {
+    vide: "Choisissez au moins une réponse avant de vérifier.",
+    juste: "Bonne réponse.",
+    incomplet: "C'est juste, mais incomplet : il manque au moins une bonne réponse.",
+    faux: "Ce n'est pas la bonne réponse."
+  };
+
+  function brancher(doc) {
+    doc.querySelectorAll(".kallm-question").forEach(function (question) {
+      var bouton = question.querySelector(".kallm-verifier button");
+      var retour = question.querySelector(".kallm-retour");
+      if (!bouton || !retour) return;
+      question.querySelector(".kallm-verifier").hidden = false;
+      bouton.addEventListener("click", function () {
+        var entrees = Array.prototype.slice.call(question.querySelectorAll("input"));
+        var choisis = entrees.filter(function (e) { return e.checked; }).map(function (e) { return e.value; });
+        var justes = entrees.filter(function (e) { return e.getAttribute("data-correct") === "true"; })
+                            .map(function (e) { return e.value; });
+        var verdict = corriger(choisis, justes);
+        retour.textContent = "";
+        var p = doc.createElement("p");
+        p.className = "kallm-verdict kallm-verdict--" + verdict;
+        p.textContent = VERDICTS[verdict];
+        retour.appendChild(p);
+        if (verdict === "vide") return;
+        var liste = doc.createElement("ul");
+        (verdict === "juste" ? choisis : choisis.concat(justes.filter(function (j) { return choisis.indexOf(j) < 0; })))
+          .forEach(function (numero) {
+            var entree = question.querySelector("input[value='" + numero + "']");
+            var label = question.querySelector("label[for='" + entree.id + "']");
+            var explication = question.querySelector("[data-explication='" + numero + "']");
+            var li = doc.createElement("li");
+            var etat = entree.getAttribute("data-correct") === "true" ? "Juste" : "Faux";
+            li.textContent = etat + "\u202f: " + label.textContent + " — " + explication.textContent;
+            liste.appendChild(li);
+          });
+        retour.appendChild(liste);
+        var relire = question.querySelector("[data-relire]");
+        if (relire && verdict !== "juste") {
+          var suite = doc.createElement("p");
+          suite.appendChild(doc.createTextNode("Pour relire\u202f: "));
+          var lien = relire.cloneNode(true);
+          lien.removeAttribute("data-relire");
+          suite.appendChild(lien);
+          retour.appendChild(suite);
+        }
+      });
+    });
+  }
+
+  return { corriger: corriger, VERDICTS: VERDICTS, brancher: brancher };
+});
