@@ -197,6 +197,24 @@ def save_results(notebook: str, results: dict[str, dict]) -> Path:
     return path
 
 
+def montrer(fig, description: str) -> None:
+    """Display a matplotlib figure with its French text alternative (the `alt` of its image on the site).
+
+    `description` says what the figure shows and its main reading, computed from the data it plots;
+    hooks/notebook_alt.py carries it into the page and stops the build on a figure that has none.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+    if not isinstance(description, str) or not description.strip():
+        raise ValueError("montrer() : décrivez la figure (ce qu'elle montre et sa lecture principale).")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    display(Image(buffer.getvalue(), alt=" ".join(description.split())))
+
+
 # ---- Models: the shipped small ones by default, a real one by one setting -----------------------
 
 def embed_passages(texts: list[str], max_chars: int = 500) -> np.ndarray:
