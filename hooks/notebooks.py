@@ -8,7 +8,7 @@ notebooks/<path>.ipynb is published at <path>/ (for example notebooks/fil-rouge/
 and the error.
 
 Each notebook's metadata holds `kallm.description` (one sentence, like a page's front matter) and may
-hold `kallm.timeout` (seconds for the whole notebook, default DEFAULT_TIMEOUT) and `kallm.results_from`
+hold `kallm.timeout` (seconds for the whole notebook, at most TIMEOUT_CAP; default DEFAULT_TIMEOUT) and `kallm.results_from`
 (names of the notebooks whose results file, written by `fil_rouge.save_results`, it reads: they are
 inputs too, so it runs again when they change; notebooks run in name order, so name it after them).
 
@@ -37,7 +37,11 @@ log = logging.getLogger("mkdocs.hooks.notebooks")
 SOURCE_DIR = "notebooks"
 CACHE_DIR = ".cache/notebooks"
 RESULTS_DIR = CACHE_DIR + "/resultats"  # where fil_rouge.save_results writes <notebook>.json
-DEFAULT_TIMEOUT = 600
+# A notebook's time limit only catches a hang: it is far above what any notebook takes (the slowest one
+# runs in about 5 minutes on 2 cores, `make bench` reports each duration). A notebook's own `kallm.timeout`
+# may not exceed the cap; KALLM_NOTEBOOK_TIMEOUT (seconds) replaces both on a very slow machine.
+DEFAULT_TIMEOUT = 1800
+TIMEOUT_CAP = 3600
 # Files whose change makes every notebook run again: the pinned Python and npm dependencies, this executor.
 # Only the parts that notebooks use count: the `notebooks` and `models` dependency groups of
 # pyproject.toml and the fil-rouge data packages of package-lock.json (a new test tool runs nothing).
@@ -101,6 +105,13 @@ def _progress(message: str) -> None:
     print(f"[notebooks] {message}", file=sys.stderr, flush=True)
 
 
+def time_limit(meta: dict) -> int:
+    """Seconds a notebook may run: KALLM_NOTEBOOK_TIMEOUT, else its `kallm.timeout` (capped), else the default."""
+    if os.environ.get("KALLM_NOTEBOOK_TIMEOUT"):
+        return int(os.environ["KALLM_NOTEBOOK_TIMEOUT"])
+    return min(int(meta.get("timeout", DEFAULT_TIMEOUT)), TIMEOUT_CAP)
+
+
 def execute(source: Path, target: Path, timeout: int | None = None) -> float:
     """Execute `source` in a fresh kernel (working directory: its folder) and write it to `target`.
 
@@ -111,14 +122,15 @@ def execute(source: Path, target: Path, timeout: int | None = None) -> float:
     except Exception as exc:  # nbformat raises several kinds of error on a broken file
         raise NotebookError(f"{source} n'est pas un notebook lisible : {exc}") from exc
     meta = nb.metadata.get("kallm", {})
-    budget = timeout or int(meta.get("timeout", DEFAULT_TIMEOUT))
+    budget = timeout or time_limit(meta)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     started = time.monotonic()
 
     def on_cell_start(cell, cell_index):
         elapsed = time.monotonic() - started
         if elapsed > budget:
-            raise CellTimeoutError(f"le notebook dépasse son temps maximal de {budget} s")
+            raise CellTimeoutError(f"le notebook dépasse son temps maximal de {budget} s : il semble bloqué. "
+                                   "Sur une machine très lente, relancez avec KALLM_NOTEBOOK_TIMEOUT=<secondes>")
         if cell_index in code_cells:
             position = code_cells.index(cell_index) + 1
             _progress(f"{source.name} : cellule {position}/{len(code_cells)} ({elapsed:.0f} s)")

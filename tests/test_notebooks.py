@@ -120,3 +120,18 @@ def test_notebook_reading_results_runs_again_when_they_change(tmp_path):
     assert ensure_executed(source, tmp_path)[1] is False
     results.write_text('{"TF-IDF": {"F1 micro": 0.8}}\n')             # the other notebook ran again
     assert ensure_executed(source, tmp_path)[1] is True
+
+
+def test_time_limits_catch_hangs_without_judging_speed(built_site, monkeypatch):
+    """Each notebook may run at least three times what it took in this build; the cap and the override hold."""
+    from notebooks import TIMEOUT_CAP, time_limit
+    for source in all_sources(ROOT):
+        meta = nbformat.read(source, as_version=4).metadata.get("kallm", {})
+        seconds = ROOT / CACHE_DIR / source.relative_to(ROOT / "notebooks")
+        measured = float(seconds.with_suffix(".seconds").read_text())
+        assert time_limit(meta) >= 3 * measured, (
+            f"{source.name} : temps maximal de {time_limit(meta)} s pour une exécution mesurée à {measured:.0f} s ; "
+            "il doit valoir au moins trois fois la durée mesurée (retirez `kallm.timeout` ou augmentez-le).")
+    assert time_limit({"timeout": 10 * TIMEOUT_CAP}) == TIMEOUT_CAP
+    monkeypatch.setenv("KALLM_NOTEBOOK_TIMEOUT", "7")
+    assert time_limit({"timeout": 60}) == 7
