@@ -87,13 +87,15 @@ def test_results_table_comes_from_the_files_notebooks_write(project):
     results = project.path / ".cache" / "notebooks" / "resultats"
     results.mkdir(parents=True)
     (results / "02-essai.json").write_text(json.dumps(
-        {"Méthode A": {"F1 micro": 0.91234, "textes évalués": 1139}, "Autre": {"F1 micro": 0.5}}))
+        {"Méthode A": {"F1 micro": 0.91234, "intervalle du F1 micro": [0.8912, 0.9301], "textes évalués": 1139},
+         "Autre": {"F1 micro": 0.5}}))
     project.notebook("fil-rouge/02-essai.ipynb", [("md", "# Essai")])
     project.page("fil-rouge/index.md", "Fil rouge", "Résultats.", "# Fil rouge\n\n<!-- resultats: 02-essai -->\n")
     result = project.build()
     assert result.returncode == 0, result.stdout
     html = (project.path / "site" / "fil-rouge" / "index.html").read_text(encoding="utf-8")
     assert "<td>Méthode A</td>" in html and "<td>0,91</td>" in html and "<td>1139</td>" in html
+    assert "<td>[0,89\u00a0; 0,93]</td>" in html      # a 95 % interval
     assert "<td>—</td>" in html                        # « Autre » has no « textes évalués »
     assert 'href="02-essai/"' in html                  # each row links to its notebook
 
