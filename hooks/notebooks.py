@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import time
+from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
@@ -237,6 +238,20 @@ def on_files(files, config):
     return files
 
 
+ONYXIA_LAUNCHER = "https://datalab.sspcloud.fr/launcher/ide/jupyter-python"
+
+
+def onyxia_url(slug: str, branch: str, notebook: str) -> str:
+    """SSP Cloud's launcher for a Jupyter service that runs scripts/onyxia-init.sh for this notebook.
+
+    Onyxia reads a value between « » as a string; both are percent-encoded in the URL.
+    """
+    from urllib.parse import quote
+    script = f"https://raw.githubusercontent.com/{slug}/{branch}/scripts/onyxia-init.sh"
+    return (f"{ONYXIA_LAUNCHER}?autoLaunch=true&init.personalInit={quote(f'«{script}»', safe=':/')}"
+            f"&init.personalInitArgs={quote(f'«{notebook}»', safe='')}")
+
+
 def on_page_context(context, page, config, nav):
     """Notebook pages: description, edit link and launch link point to the source in notebooks/."""
     uri = page.file.src_uri
@@ -251,14 +266,31 @@ def on_page_context(context, page, config, nav):
                           "(une phrase qui résume le notebook, voir CONTRIBUTING.md).")
     page.meta["description"] = description
     repo = (config.repo_url or "").rstrip("/")
-    branch = config.extra.get("notebooks_branch", "main")
     if repo:
-        page.edit_url = f"{repo}/edit/{branch}/{SOURCE_DIR}/{uri}"
-        if repo.startswith("https://github.com/"):
-            slug = repo.removeprefix("https://github.com/")
-            page.meta["colab_url"] = (f"https://colab.research.google.com/github/{slug}/blob/{branch}/"
-                                      f"{SOURCE_DIR}/{uri}")
+        page.edit_url = f"{repo}/edit/{config.extra.get('notebooks_branch', 'main')}/{SOURCE_DIR}/{uri}"
     return context
+
+
+def on_page_content(html, page, config, files):
+    """Notebook pages: under the title, the three ways to run the notebook yourself (and the Colab button's link)."""
+    uri = page.file.src_uri
+    repo = (config.repo_url or "").rstrip("/")
+    if not uri.endswith(".ipynb") or not repo.startswith("https://github.com/"):
+        return html
+    slug, branch = repo.removeprefix("https://github.com/"), config.extra.get("notebooks_branch", "main")
+    page.meta["colab_url"] = f"https://colab.research.google.com/github/{slug}/blob/{branch}/{SOURCE_DIR}/{uri}"
+    depth = "../" * uri.count("/")  # notebook pages are <folder>/<name>/: the fil-rouge page is one level up
+    block = (
+        '<div class="admonition tip"><p class="admonition-title">Exécuter ce notebook vous-même</p><ul>'
+        f'<li><strong>Sur votre poste</strong>\u00a0: dans un clone du guide, <code>make notebooks</code> ouvre JupyterLab '
+        f'avec l\'environnement du guide (<a href="../{depth}fil-rouge/#executer-les-notebooks-vous-meme">mode '
+        "d'emploi</a>).</li>"
+        f'<li><strong>Sur SSP Cloud</strong>\u00a0: <a href="{html_escape(onyxia_url(slug, branch, Path(uri).name))}" '
+        'rel="noopener">lancer ce notebook sur le Datalab de l\'Insee</a> (compte SSP Cloud requis).</li>'
+        f'<li><strong>Sur Google Colab</strong>\u00a0: <a href="{html_escape(page.meta["colab_url"])}" rel="noopener">'
+        "ouvrir ce notebook dans Colab</a>, puis exécuter la cellule d'installation.</li></ul></div>")
+    head, found, rest = html.partition("</h1>")
+    return head + found + block + rest if found else block + html
 
 
 # ---- Command line -------------------------------------------------------------------------------
