@@ -4,6 +4,7 @@ Both set-ups clone the guide from this very repository (a local path stands in f
 versions pinned in pyproject.toml and package-lock.json; nothing but the package registries is reached.
 """
 import os
+import re
 import subprocess
 import sys
 import tomllib
@@ -57,7 +58,7 @@ def test_colab_cells_are_one_cell_and_pins_are_the_guide_s():
     groups = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["dependency-groups"]
     pinned = {p for group in ("notebooks", "models") for p in groups[group]}
     standalone = _colab_cell(next(s for s in all_sources(ROOT) if s.name.startswith("00-")))
-    typed = {w.strip('",') for w in standalone.split() if "==" in w}
+    typed = set(re.findall(r'"([A-Za-z0-9_.-]+==[^"]+)"', standalone))
     assert typed and typed <= pinned, f"00-premiers-pas.ipynb : versions {typed - pinned} absentes de pyproject.toml"
 
 
