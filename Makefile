@@ -11,7 +11,7 @@ export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Silence Material's end-of-life banner, printed on every build
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install serve build test orthographe verifier-liens notes-de-version bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
+.PHONY: install notebooks serve build test orthographe verifier-liens notes-de-version bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -26,6 +26,15 @@ $(VENV)/.installed: pyproject.toml
 node_modules/.installed: package.json package-lock.json
 	@echo "==> Paquets npm (polices, KaTeX, Mermaid)"
 	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+## Open the fil-rouge notebooks in JupyterLab, in the guide's environment (JupyterLab installed on first use)
+notebooks: install $(VENV)/.jupyter-installed
+	$(BIN)/jupyter lab --notebook-dir=notebooks/fil-rouge
+
+$(VENV)/.jupyter-installed: pyproject.toml
+	@echo "==> JupyterLab (groupe jupyter de pyproject.toml)"
+	$(BIN)/python -m pip install --quiet --group jupyter
 	@touch $@
 
 ## Build (executing the notebooks that changed) and serve on http://$(ADDR)

@@ -19,9 +19,15 @@ MARKER = re.compile(r"<!--\s*resultats(?:\(([^)]*)\))?:\s*([^>]*?)\s*-->")
 RESULTS_DIR = Path(".cache/notebooks/resultats")
 
 
+def _number(value: float) -> str:
+    return f"{value:.2f}".replace(".", ",")
+
+
 def _cell(value) -> str:
     if isinstance(value, float):
-        return f"{value:.2f}".replace(".", ",")
+        return _number(value)
+    if isinstance(value, list) and len(value) == 2:  # a 95 % interval (fil_rouge.bootstrap_interval)
+        return f"[{_number(value[0])}\u00a0; {_number(value[1])}]"
     return "—" if value is None else str(value)
 
 

@@ -8,7 +8,7 @@ notebooks/<path>.ipynb is published at <path>/ (for example notebooks/fil-rouge/
 and the error.
 
 Each notebook's metadata holds `kallm.description` (one sentence, like a page's front matter) and may
-hold `kallm.timeout` (seconds for the whole notebook, default DEFAULT_TIMEOUT) and `kallm.results_from`
+hold `kallm.timeout` (seconds for the whole notebook, at most TIMEOUT_CAP; default DEFAULT_TIMEOUT) and `kallm.results_from`
 (names of the notebooks whose results file, written by `fil_rouge.save_results`, it reads: they are
 inputs too, so it runs again when they change; notebooks run in name order, so name it after them).
 
@@ -23,6 +23,7 @@ import os
 import re
 import sys
 import time
+from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
@@ -37,7 +38,11 @@ log = logging.getLogger("mkdocs.hooks.notebooks")
 SOURCE_DIR = "notebooks"
 CACHE_DIR = ".cache/notebooks"
 RESULTS_DIR = CACHE_DIR + "/resultats"  # where fil_rouge.save_results writes <notebook>.json
-DEFAULT_TIMEOUT = 600
+# A notebook's time limit only catches a hang: it is far above what any notebook takes (the slowest one
+# runs in about 5 minutes on 2 cores, `make bench` reports each duration). A notebook's own `kallm.timeout`
+# may not exceed the cap; KALLM_NOTEBOOK_TIMEOUT (seconds) replaces both on a very slow machine.
+DEFAULT_TIMEOUT = 1800
+TIMEOUT_CAP = 3600
 # Files whose change makes every notebook run again: the pinned Python and npm dependencies, this executor.
 # Only the parts that notebooks use count: the `notebooks` and `models` dependency groups of
 # pyproject.toml and the fil-rouge data packages of package-lock.json (a new test tool runs nothing).
@@ -101,6 +106,13 @@ def _progress(message: str) -> None:
     print(f"[notebooks] {message}", file=sys.stderr, flush=True)
 
 
+def time_limit(meta: dict) -> int:
+    """Seconds a notebook may run: KALLM_NOTEBOOK_TIMEOUT, else its `kallm.timeout` (capped), else the default."""
+    if os.environ.get("KALLM_NOTEBOOK_TIMEOUT"):
+        return int(os.environ["KALLM_NOTEBOOK_TIMEOUT"])
+    return min(int(meta.get("timeout", DEFAULT_TIMEOUT)), TIMEOUT_CAP)
+
+
 def execute(source: Path, target: Path, timeout: int | None = None) -> float:
     """Execute `source` in a fresh kernel (working directory: its folder) and write it to `target`.
 
@@ -111,14 +123,15 @@ def execute(source: Path, target: Path, timeout: int | None = None) -> float:
     except Exception as exc:  # nbformat raises several kinds of error on a broken file
         raise NotebookError(f"{source} n'est pas un notebook lisible : {exc}") from exc
     meta = nb.metadata.get("kallm", {})
-    budget = timeout or int(meta.get("timeout", DEFAULT_TIMEOUT))
+    budget = timeout or time_limit(meta)
     code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
     started = time.monotonic()
 
     def on_cell_start(cell, cell_index):
         elapsed = time.monotonic() - started
         if elapsed > budget:
-            raise CellTimeoutError(f"le notebook dépasse son temps maximal de {budget} s")
+            raise CellTimeoutError(f"le notebook dépasse son temps maximal de {budget} s : il semble bloqué. "
+                                   "Sur une machine très lente, relancez avec KALLM_NOTEBOOK_TIMEOUT=<secondes>")
         if cell_index in code_cells:
             position = code_cells.index(cell_index) + 1
             _progress(f"{source.name} : cellule {position}/{len(code_cells)} ({elapsed:.0f} s)")
@@ -225,6 +238,20 @@ def on_files(files, config):
     return files
 
 
+ONYXIA_LAUNCHER = "https://datalab.sspcloud.fr/launcher/ide/jupyter-python"
+
+
+def onyxia_url(slug: str, branch: str, notebook: str) -> str:
+    """SSP Cloud's launcher for a Jupyter service that runs scripts/onyxia-init.sh for this notebook.
+
+    Onyxia reads a value between « » as a string; both are percent-encoded in the URL.
+    """
+    from urllib.parse import quote
+    script = f"https://raw.githubusercontent.com/{slug}/{branch}/scripts/onyxia-init.sh"
+    return (f"{ONYXIA_LAUNCHER}?autoLaunch=true&init.personalInit={quote(f'«{script}»', safe=':/')}"
+            f"&init.personalInitArgs={quote(f'«{notebook}»', safe='')}")
+
+
 def on_page_context(context, page, config, nav):
     """Notebook pages: description, edit link and launch link point to the source in notebooks/."""
     uri = page.file.src_uri
@@ -239,14 +266,31 @@ def on_page_context(context, page, config, nav):
                           "(une phrase qui résume le notebook, voir CONTRIBUTING.md).")
     page.meta["description"] = description
     repo = (config.repo_url or "").rstrip("/")
-    branch = config.extra.get("notebooks_branch", "main")
     if repo:
-        page.edit_url = f"{repo}/edit/{branch}/{SOURCE_DIR}/{uri}"
-        if repo.startswith("https://github.com/"):
-            slug = repo.removeprefix("https://github.com/")
-            page.meta["colab_url"] = (f"https://colab.research.google.com/github/{slug}/blob/{branch}/"
-                                      f"{SOURCE_DIR}/{uri}")
+        page.edit_url = f"{repo}/edit/{config.extra.get('notebooks_branch', 'main')}/{SOURCE_DIR}/{uri}"
     return context
+
+
+def on_page_content(html, page, config, files):
+    """Notebook pages: under the title, the three ways to run the notebook yourself (and the Colab button's link)."""
+    uri = page.file.src_uri
+    repo = (config.repo_url or "").rstrip("/")
+    if not uri.endswith(".ipynb") or not repo.startswith("https://github.com/"):
+        return html
+    slug, branch = repo.removeprefix("https://github.com/"), config.extra.get("notebooks_branch", "main")
+    page.meta["colab_url"] = f"https://colab.research.google.com/github/{slug}/blob/{branch}/{SOURCE_DIR}/{uri}"
+    depth = "../" * uri.count("/")  # notebook pages are <folder>/<name>/: the fil-rouge page is one level up
+    block = (
+        '<div class="admonition tip"><p class="admonition-title">Exécuter ce notebook vous-même</p><ul>'
+        f'<li><strong>Sur votre poste</strong>\u00a0: dans un clone du guide, <code>make notebooks</code> ouvre JupyterLab '
+        f'avec l\'environnement du guide (<a href="../{depth}fil-rouge/#executer-les-notebooks-vous-meme">mode '
+        "d'emploi</a>).</li>"
+        f'<li><strong>Sur SSP Cloud</strong>\u00a0: <a href="{html_escape(onyxia_url(slug, branch, Path(uri).name))}" '
+        'rel="noopener">lancer ce notebook sur le Datalab de l\'Insee</a> (compte SSP Cloud requis).</li>'
+        f'<li><strong>Sur Google Colab</strong>\u00a0: <a href="{html_escape(page.meta["colab_url"])}" rel="noopener">'
+        "ouvrir ce notebook dans Colab</a>, puis exécuter la cellule d'installation.</li></ul></div>")
+    head, found, rest = html.partition("</h1>")
+    return head + found + block + rest if found else block + html
 
 
 # ---- Command line -------------------------------------------------------------------------------

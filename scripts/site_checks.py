@@ -31,6 +31,7 @@ class _Page(HTMLParser):
         self.links: list[str] = []        # <a href>
         self.assets: list[str] = []       # URLs the browser loads by itself
         self.styles: list[str] = []       # inline <style> text and style="" attributes
+        self.images: list[str | None] = []  # the alt of each <img> (None when absent)
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -44,6 +45,8 @@ class _Page(HTMLParser):
             rels = set((a.get("rel") or "").lower().split())
             if not (tag == "link" and rels & PASSIVE_LINK_RELS):
                 self.assets.append(a[attr])
+        if tag == "img" and a.get("aria-hidden") != "true" and a.get("role") != "presentation":
+            self.images.append(a.get("alt"))
         if a.get("srcset"):
             self.assets += [part.strip().split(" ")[0] for part in a["srcset"].split(",") if part.strip()]
         if a.get("style"):
@@ -148,6 +151,25 @@ def check_offline(site: Path) -> list[str]:
             found += JS_URL.findall(path.read_text(encoding="utf-8", errors="replace"))
         problems += [f"{where} : charge « {url} » depuis un autre hôte ; servez ce fichier depuis le site "
                      "(paquet npm copié par hooks/vendor_assets.py)." for url in found]
+    return problems
+
+
+# Alternatives that describe nothing: mkdocs-jupyter's default, and words that only name the kind of thing.
+EMPTY_ALTERNATIVES = {"no description has been provided for this image", "image", "figure", "graphique",
+                      "illustration", "png", "output", "sortie"}
+
+
+def check_image_alternatives(site: Path) -> list[str]:
+    """Every image of the site that is not marked decorative has a text alternative that says something."""
+    site = site.resolve()
+    problems = []
+    for path in sorted(site.rglob("*.html")):
+        for number, alt in enumerate(_parse(path).images, 1):
+            if alt is None or alt.strip().lower().rstrip(".") in EMPTY_ALTERNATIVES | {""}:
+                problems.append(
+                    f"{path.relative_to(site)} : l'image n° {number} a pour texte alternatif « {alt or ''} », "
+                    "qui ne dit rien à un lecteur d'écran. Décrivez ce qu'elle montre et sa lecture principale "
+                    "(dans un notebook : `fil_rouge.montrer(fig, \"…\")`).")
     return problems
 
 
@@ -296,7 +318,8 @@ def check_acronyms(site: Path, abbreviations: Path = ABBREVIATIONS) -> list[str]
 
 def main(argv: list[str]) -> int:
     site = Path(argv[0]) if argv else ROOT / "site"
-    problems = (check_links(site) + check_offline(site) + check_notebook_sources(ROOT / "notebooks")
+    problems = (check_links(site) + check_offline(site) + check_image_alternatives(site)
+                + check_notebook_sources(ROOT / "notebooks")
                 + check_citations(ROOT / "docs", ROOT / "bibliography.bib")
                 + check_bibliography(ROOT / "bibliography.bib") + check_acronyms(site))
     print("\n".join(problems) or "aucun problème")

@@ -1,6 +1,7 @@
 """The fil-rouge module: theme rules on real-looking titles, HTML cleaning, split, scores."""
 import json
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT
@@ -91,3 +92,37 @@ def test_scores():
     assert per_theme.loc["télétravail", "effectif"] == 1 and per_theme.loc["télétravail", "F1"] == 0.0
     assert summary["F1 micro"] == pytest.approx(2 * (2 / 3 * 2 / 4) / (2 / 3 + 2 / 4))
     assert summary["textes évalués"] == 3
+
+
+def test_f1_interval_surrounds_the_score_and_narrows_with_more_texts():
+    true = [["salaires"], ["télétravail"], ["classifications"], ["salaires"]] * 5
+    guess = [["salaires"], ["salaires"], ["classifications"], ["salaires"]] * 5
+    summary, _ = fil_rouge.scores(true, guess)
+    low, high = summary[fil_rouge.INTERVAL]
+    assert low < summary["F1 micro"] < high
+    wide = high - low
+    summary_20x, _ = fil_rouge.scores(true * 20, guess * 20)
+    assert summary_20x[fil_rouge.INTERVAL][1] - summary_20x[fil_rouge.INTERVAL][0] < wide / 3
+    assert fil_rouge.scores(true, guess)[0][fil_rouge.INTERVAL] == [low, high]   # seeded: same interval
+
+
+def test_compare_concludes_only_outside_the_noise():
+    true = [["salaires"]] * 30 + [["formation professionnelle"]] * 10
+    good = [["salaires"]] * 30 + [["formation professionnelle"]] * 10
+    bad = [["temps de travail"]] * 30 + [["formation professionnelle"]] * 10
+    assert "« bon » fait mieux" in fil_rouge.compare("bon", "mauvais", true, good, bad)
+    almost = good[:-1] + [["salaires"]]      # one error in 40 texts
+    assert "ne se départagent pas" in fil_rouge.compare("bon", "presque", true, good, almost)
+
+
+def test_sample_covers_every_theme_of_the_split():
+    rows = [{"texte": f"t{i}", "themes": ["salaires"], "split": "test"} for i in range(50)]
+    rows += [{"texte": "rare", "themes": ["télétravail"], "split": "test"},
+             {"texte": "autre", "themes": ["classifications", "salaires"], "split": "test"},
+             {"texte": "ailleurs", "themes": ["épargne salariale"], "split": "train"}]
+    df = pd.DataFrame(rows)
+    subset = fil_rouge.sample(df, "test", 5)
+    themes = {t for ts in subset["themes"] for t in ts}
+    assert len(subset) == 5 and {"télétravail", "classifications", "salaires"} <= themes
+    assert "épargne salariale" not in themes
+    assert subset.index.tolist() == fil_rouge.sample(df, "test", 5).index.tolist()   # fixed by the seed

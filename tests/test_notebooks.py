@@ -87,13 +87,15 @@ def test_results_table_comes_from_the_files_notebooks_write(project):
     results = project.path / ".cache" / "notebooks" / "resultats"
     results.mkdir(parents=True)
     (results / "02-essai.json").write_text(json.dumps(
-        {"Méthode A": {"F1 micro": 0.91234, "textes évalués": 1139}, "Autre": {"F1 micro": 0.5}}))
+        {"Méthode A": {"F1 micro": 0.91234, "intervalle du F1 micro": [0.8912, 0.9301], "textes évalués": 1139},
+         "Autre": {"F1 micro": 0.5}}))
     project.notebook("fil-rouge/02-essai.ipynb", [("md", "# Essai")])
     project.page("fil-rouge/index.md", "Fil rouge", "Résultats.", "# Fil rouge\n\n<!-- resultats: 02-essai -->\n")
     result = project.build()
     assert result.returncode == 0, result.stdout
     html = (project.path / "site" / "fil-rouge" / "index.html").read_text(encoding="utf-8")
     assert "<td>Méthode A</td>" in html and "<td>0,91</td>" in html and "<td>1139</td>" in html
+    assert "<td>[0,89\u00a0; 0,93]</td>" in html      # a 95 % interval
     assert "<td>—</td>" in html                        # « Autre » has no « textes évalués »
     assert 'href="02-essai/"' in html                  # each row links to its notebook
 
@@ -120,3 +122,18 @@ def test_notebook_reading_results_runs_again_when_they_change(tmp_path):
     assert ensure_executed(source, tmp_path)[1] is False
     results.write_text('{"TF-IDF": {"F1 micro": 0.8}}\n')             # the other notebook ran again
     assert ensure_executed(source, tmp_path)[1] is True
+
+
+def test_time_limits_catch_hangs_without_judging_speed(built_site, monkeypatch):
+    """Each notebook may run at least three times what it took in this build; the cap and the override hold."""
+    from notebooks import TIMEOUT_CAP, time_limit
+    for source in all_sources(ROOT):
+        meta = nbformat.read(source, as_version=4).metadata.get("kallm", {})
+        seconds = ROOT / CACHE_DIR / source.relative_to(ROOT / "notebooks")
+        measured = float(seconds.with_suffix(".seconds").read_text())
+        assert time_limit(meta) >= 3 * measured, (
+            f"{source.name} : temps maximal de {time_limit(meta)} s pour une exécution mesurée à {measured:.0f} s ; "
+            "il doit valoir au moins trois fois la durée mesurée (retirez `kallm.timeout` ou augmentez-le).")
+    assert time_limit({"timeout": 10 * TIMEOUT_CAP}) == TIMEOUT_CAP
+    monkeypatch.setenv("KALLM_NOTEBOOK_TIMEOUT", "7")
+    assert time_limit({"timeout": 60}) == 7

