@@ -120,3 +120,38 @@ def test_notebook_reading_results_runs_again_when_they_change(tmp_path):
     assert ensure_executed(source, tmp_path)[1] is False
     results.write_text('{"TF-IDF": {"F1 micro": 0.8}}\n')             # the other notebook ran again
     assert ensure_executed(source, tmp_path)[1] is True
+
+
+PREVIEW = {"KALLM_NOTEBOOKS": "apercu"}  # what `make serve` sets
+
+
+def test_preview_shows_an_unexecuted_notebook_with_its_banner_and_executes_nothing(project):
+    """`make serve`: a notebook without executed copy is shown from its source, under a banner, and the
+    log names it; nothing runs (the cell would fail). The same project fails `make build` (executer)."""
+    project.notebook("fil-rouge/casse.ipynb", [("md", "# Cassé"), ("code", "raise ValueError('donnée absente')")])
+    project.page("fil-rouge/index.md", "Fil rouge", "Résultats.", "# Fil rouge\n\n<!-- resultats: casse -->\n")
+    result = project.build(env=PREVIEW)
+    assert result.returncode == 0, result.stdout
+    assert "notebooks/fil-rouge/casse.ipynb montré sans ses sorties (aucune copie exécutée)" in result.stdout
+    assert "make notebooks-executer" in result.stdout and "ValueError" not in result.stdout
+    page = (project.path / "site" / "fil-rouge" / "casse" / "index.html").read_text(encoding="utf-8")
+    assert "Notebook non exécuté sur ce poste" in page and "<code>make notebooks-executer</code>" in page
+    index = (project.path / "site" / "fil-rouge" / "index.html").read_text(encoding="utf-8")
+    assert "Résultats incomplets sur ce poste" in index            # the missing results do not fail the preview
+    assert not (project.path / ".cache" / "notebooks" / "fil-rouge" / "casse.ipynb").exists()
+    assert project.build().returncode != 0                         # make build / make test still execute
+
+
+def test_preview_shows_an_up_to_date_notebook_with_its_outputs(project):
+    source = project.notebook("fil-rouge/bonjour.ipynb", [("code", "print('bonjour ' * 2)")])
+    ensure_executed(source, project.path)
+    result = project.build(env=PREVIEW)
+    assert result.returncode == 0, result.stdout
+    page = (project.path / "site" / "fil-rouge" / "bonjour" / "index.html").read_text(encoding="utf-8")
+    assert "bonjour bonjour" in page and "Notebook non exécuté" not in page
+
+
+def test_unknown_notebook_mode_says_which_values_exist(project):
+    result = project.build(env={"KALLM_NOTEBOOKS": "vite"})
+    assert result.returncode != 0
+    assert "KALLM_NOTEBOOKS='vite'" in result.stdout and "executer" in result.stdout and "apercu" in result.stdout
