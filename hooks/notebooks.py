@@ -34,9 +34,8 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
-if str(Path(__file__).resolve().parent) not in sys.path:  # MkDocs loads hooks by path, not as a package
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-from notebook_execution import DEFAULT_TIMEOUT, NotebookError, _progress, execute  # noqa: E402
+# MkDocs puts the hook's folder on sys.path while it loads it (and so does `python hooks/notebooks.py`).
+from notebook_execution import DEFAULT_TIMEOUT, NotebookError, _progress, execute
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
