@@ -7,6 +7,10 @@ results tables…), its path and URL, the list of the site's files (links are re
 mkdocs.yml and the files that snippets insert (includes/, the root's *.md). When all of them are the same,
 the conversion is skipped; every `on_page_content` hook (formulas, diagrams, notebook CSS…) and the
 template still run on the page, as do the checks of links and anchors, which read what is kept here.
+Likewise, the search entries of a page whose final HTML, title, URL, table of contents and search settings
+are those of the previous build are taken from that build instead of parsing the HTML again (Material's
+SearchIndex.add_entry_from_context, wrapped while `mkdocs serve` runs); hooks/search_ranking.py still ranks
+the whole index.
 
 A conversion that logged a warning is not kept, so that the next build warns again. `mkdocs build`,
 `make test` and CI never use this cache.
@@ -44,6 +48,33 @@ def on_startup(command, dirty):
     _enabled = command == "serve"
     if _enabled and _warnings not in logging.getLogger("mkdocs").handlers:
         logging.getLogger("mkdocs").addHandler(_warnings)
+    if _enabled:
+        _keep_search_entries()
+
+
+_search_kept: dict[str, tuple[str, list[dict]]] = {}  # page URL -> (key, its search entries)
+
+
+def _keep_search_entries() -> None:
+    from material.plugins.search.plugin import SearchIndex
+    index_page = SearchIndex.add_entry_from_context
+    if getattr(index_page, "kallm_cached", False):
+        return
+
+    def cached(self, page):
+        key = _digest(page.url.encode(), (page.content or "").encode(), str(page.toc).encode(),
+                      repr((page.title, page.meta.get("title"), page.meta.get("search"),
+                            page.meta.get("tags"))).encode())
+        kept = _search_kept.get(page.url)
+        if kept and kept[0] == key:
+            self.entries.extend(copy.deepcopy(kept[1]))
+            return
+        start = len(self.entries)
+        index_page(self, page)
+        _search_kept[page.url] = (key, copy.deepcopy(self.entries[start:]))
+
+    cached.kallm_cached = True
+    SearchIndex.add_entry_from_context = cached
 
 
 def _digest(*parts: bytes) -> str:

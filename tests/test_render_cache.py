@@ -59,6 +59,9 @@ def test_a_saved_page_is_converted_again_the_others_are_not(project):
     assert second["converted"] == ["b.md"]              # a.md and index.md came from the cache
     assert "Nouveau." in _html(project, "b")
     assert 'href="../b/#suite"' in _html(project, "a")   # and a.md is still whole, its link checked
+    index = json.loads((project.path / "site" / "search" / "search_index.json").read_text(encoding="utf-8"))
+    texts = {d["location"]: d["text"] for d in index["docs"]}
+    assert "Nouveau." in texts["b/#suite"] and "la page B" in texts["a/"]  # the search index is whole too
 
 
 def test_a_change_that_every_page_reads_converts_them_all_again(project):
