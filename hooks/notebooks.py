@@ -13,7 +13,7 @@ a banner that says how to execute it, and the log names it. `make build`, `make 
 KALLM_NOTEBOOKS unset (or `executer`): they execute every notebook that changed, as before.
 
 Each notebook's metadata holds `kallm.description` (one sentence, like a page's front matter) and may
-hold `kallm.timeout` (seconds for the whole notebook, default DEFAULT_TIMEOUT) and `kallm.results_from`
+hold `kallm.timeout` (seconds for the whole notebook, default DEFAULT_TIMEOUT of hooks/notebook_execution.py) and `kallm.results_from`
 (names of the notebooks whose results file, written by `fil_rouge.save_results`, it reads: they are
 inputs too, so it runs again when they change; notebooks run in name order, so name it after them).
 
@@ -35,7 +35,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 # MkDocs puts the hook's folder on sys.path while it loads it (and so does `python hooks/notebooks.py`).
-from notebook_execution import DEFAULT_TIMEOUT, NotebookError, _progress, execute
+from notebook_execution import NotebookError, _progress, execute
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
@@ -144,7 +144,7 @@ def _root(config) -> Path:
 _previewed: dict[str, str] = {}  # notebook page (src_uri) shown from its source -> why
 
 
-def preview_mode(config) -> bool:
+def preview_mode() -> bool:
     """True when the build shows stale notebooks from their source instead of executing them."""
     mode = os.environ.get(MODE_VARIABLE, "executer").strip().lower() or "executer"
     if mode not in MODES:
@@ -155,7 +155,7 @@ def preview_mode(config) -> bool:
 
 
 def on_config(config):
-    config.extra["notebooks_apercu"] = preview_mode(config)  # read by hooks/notebook_results.py
+    config.extra["notebooks_apercu"] = preview_mode()  # read by hooks/notebook_results.py
     return config
 
 
