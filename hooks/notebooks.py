@@ -196,8 +196,8 @@ def banner(reason: str) -> str:
     """The notice at the top of a notebook page shown from its source."""
     return ('<div class="admonition warning kallm-apercu" role="note">'
             '<p class="admonition-title">Notebook non exécuté sur ce poste</p>'
-            f"<p>Cette page montre le notebook sans ses sorties ({html.escape(reason)}). Pour l'exécuter : "
-            f"<code>{EXECUTE_COMMAND}</code>, puis relancez <code>make serve</code> ; ou directement "
+            f"<p>Cette page montre le notebook sans ses sorties ({html.escape(reason)}). Pour l'exécuter\u00a0: "
+            f"<code>{EXECUTE_COMMAND}</code>, puis relancez <code>make serve</code>\u00a0; ou directement "
             "<code>make serve NOTEBOOKS=executer</code>. La construction du site (<code>make build</code>, "
             "<code>make test</code>, l'intégration continue) exécute toujours les notebooks.</p></div>\n")
 
