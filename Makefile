@@ -5,13 +5,16 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 ADDR   ?= 127.0.0.1:8000
+# `make serve` shows the notebooks without executing them (apercu); `make serve NOTEBOOKS=executer`
+# executes those that changed, as `make build`, `make test` and CI always do (hooks/notebooks.py).
+NOTEBOOKS ?= apercu
 
 # mike calls `mkdocs` from PATH
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 # Silence Material's end-of-life banner, printed on every build
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: install notebooks serve build test orthographe verifier-liens notes-de-version bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
+.PHONY: install notebooks notebooks-executer serve build test orthographe verifier-liens notes-de-version bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
 
 install: $(VENV)/.installed node_modules/.installed
 
@@ -37,17 +40,21 @@ $(VENV)/.jupyter-installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet --group jupyter
 	@touch $@
 
-## Build (executing the notebooks that changed) and serve on http://$(ADDR)
+## Build and serve on http://$(ADDR), reloading on every save; notebooks not executed (shown with a banner)
 serve: install
-	$(BIN)/mkdocs serve --dev-addr $(ADDR)
+	KALLM_NOTEBOOKS=$(NOTEBOOKS) $(BIN)/mkdocs serve --dev-addr $(ADDR)
+
+## Execute the notebooks whose executed copy is missing or stale (into .cache/notebooks/)
+notebooks-executer: install
+	$(BIN)/python hooks/notebooks.py
 
 ## Strict build into site/
 build: install
-	$(BIN)/mkdocs build
+	KALLM_NOTEBOOKS=executer $(BIN)/mkdocs build
 
 ## Every test (builds the site first)
 test: install
-	$(BIN)/python -m pytest
+	KALLM_NOTEBOOKS=executer $(BIN)/python -m pytest
 
 ## French spelling of the pages and notebooks (also in `make test`); new words: includes/vocabulaire.txt
 orthographe: install

@@ -5,7 +5,9 @@ notebooks keep $ … $ and $$ … $$ in the text of their Markdown cells. This h
 page to KaTeX (the pinned npm package, run once per page by node) and puts KaTeX's HTML and MathML in
 their place. A page with formulas then needs only katex.min.css and its fonts (overrides/main.html).
 
-A formula that KaTeX cannot read stops the build, with the page and the formula.
+A formula that KaTeX cannot read stops the build, with the page and the formula. Each formula typeset is
+kept for the rest of the process: a rebuild of `mkdocs serve` (which keeps the hooks loaded) only starts node
+for the formulas it has not seen.
 """
 from __future__ import annotations
 
@@ -43,10 +45,18 @@ _NO_MATH_TAGS = re.compile(r"<(/?)(pre|code|script|style|textarea)\b", re.I)
 _DOLLARS = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?![\s$])([^$]*?[^\s\\$])\$", re.S)
 
 
+_typeset: dict[tuple[str, bool], str] = {}  # (TeX, display) -> KaTeX's HTML, for this process
+
+
 def typeset(formulas: list[tuple[str, bool]], where: str, node_modules: Path) -> list[str]:
     """KaTeX's HTML for each (TeX, display) pair; PluginError naming `where` if one cannot be read."""
-    if not formulas:
-        return []
+    new = list(dict.fromkeys(f for f in map(tuple, formulas) if f not in _typeset))
+    if new:
+        _typeset.update(zip(new, _run_katex(new, where, node_modules)))
+    return [_typeset[tuple(f)] for f in formulas]
+
+
+def _run_katex(formulas: list[tuple[str, bool]], where: str, node_modules: Path) -> list[str]:
     katex = node_modules / "katex"
     node = shutil.which("node")
     if node is None or not katex.is_dir():

@@ -13,6 +13,7 @@ Classes that scripts add after loading (Material's `md-…`) are kept; so are th
 """
 from __future__ import annotations
 
+import hashlib
 import re
 from pathlib import Path
 
@@ -33,6 +34,8 @@ _KEPT_PREFIXES = ("md-",)  # added by Material's script once the page is loaded
 
 _stylesheets: list[str] = []  # the template CSS of each notebook page, in build order
 _used = {"classes": set(), "ids": set(), "html": []}
+_last: tuple[str, str] = ("", "")  # (fingerprint of the inputs, purged CSS): a `mkdocs serve` rebuild
+#                                     whose notebook pages did not change reuses the purge
 
 
 def split_page(content: str, where: str) -> tuple[str, str]:
@@ -136,7 +139,11 @@ def on_pre_build(config) -> None:
 def on_post_build(config) -> None:
     if not _stylesheets:
         return
-    css = purge("\n".join(_stylesheets), _used["classes"], _used["ids"], also_using="".join(_used["html"]))
+    global _last
+    css, classes, ids, html = "\n".join(_stylesheets), _used["classes"], _used["ids"], "".join(_used["html"])
+    key = hashlib.sha256(repr((css, sorted(classes), sorted(ids), html)).encode()).hexdigest()
+    if _last[0] != key:
+        _last = (key, purge(css, classes, ids, also_using=html))
     target = Path(config.site_dir) / STYLESHEET
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(css, encoding="utf-8")
+    target.write_text(_last[1], encoding="utf-8")

@@ -5,7 +5,8 @@ A page writes the marker `<!-- resultats: 02-reference-sans-llm 03-plongements -
 row per entry, read from .cache/notebooks/resultats/<notebook>.json (written by `fil_rouge.save_results`
 during the execution, see hooks/notebooks.py); its columns are the entries' keys, or the ones listed
 after a `|`: `<!-- resultats: 02-reference-sans-llm 05-fine-tuning-lora | F1 micro, durée (s) -->`. A missing file stops
-the build with the command that re-creates it.
+the build with the command that re-creates it; in the preview of `make serve` (notebooks not executed, see
+hooks/notebooks.py) the table says which results are missing and the log names them, without failing.
 """
 import json
 import logging
@@ -66,6 +67,12 @@ def on_page_markdown(markdown, page, config, files):
         columns = [c.strip() for c in wanted.split(",") if c.strip()] or None
         table, problems = results_table(names.split(), root, page.file.src_uri, match.group(1) or "Méthode",
                                         columns)
+        if problems and config.extra.get("notebooks_apercu"):
+            for problem in problems:
+                log.info(problem)
+            return table + ("\n\n!!! warning \"Résultats incomplets sur ce poste\"\n    Les notebooks qui "
+                            "produisent une partie de ces résultats n'ont pas été exécutés ici. Lancez "
+                            "`make notebooks-executer`, puis `make serve`.\n")
         for problem in problems:
             log.warning(problem)
         return table

@@ -1,59 +1,59 @@
 """Execute the tutorial notebooks and hand the executed copies to mkdocs-jupyter.
 
 Sources live in notebooks/ without outputs. At each build, every notebook whose inputs changed
-(its own cells, the shared files next to it, the pinned dependencies) is executed with nbclient;
-the executed copy and the hash of its inputs are kept in .cache/notebooks/. A notebook at
-notebooks/<path>.ipynb is published at <path>/ (for example notebooks/fil-rouge/00-premiers-pas.ipynb
--> fil-rouge/00-premiers-pas/). A failing cell stops the build and names the notebook, the cell
-and the error.
+(its own cells, the shared files next to it, the pinned dependencies, the executor) is executed with
+nbclient (hooks/notebook_execution.py); the executed copy and the hash of its inputs are kept in
+.cache/notebooks/. A notebook at notebooks/<path>.ipynb is published at <path>/ (for example
+notebooks/fil-rouge/00-premiers-pas.ipynb -> fil-rouge/00-premiers-pas/). A failing cell stops the
+build and names the notebook, the cell and the error.
+
+Preview (`make serve`, which sets KALLM_NOTEBOOKS=apercu): nothing is executed. A notebook whose executed
+copy is up to date is shown with its outputs; any other is shown from its source, without outputs, under
+a banner that says how to execute it, and the log names it. `make build`, `make test` and CI leave
+KALLM_NOTEBOOKS unset (or `executer`): they execute every notebook that changed, as before.
 
 Each notebook's metadata holds `kallm.description` (one sentence, like a page's front matter) and may
-hold `kallm.timeout` (seconds for the whole notebook, at most TIMEOUT_CAP; default DEFAULT_TIMEOUT) and `kallm.results_from`
+hold `kallm.timeout` (seconds for the whole notebook: see `time_limit` in hooks/notebook_execution.py) and `kallm.results_from`
 (names of the notebooks whose results file, written by `fil_rouge.save_results`, it reads: they are
 inputs too, so it runs again when they change; notebooks run in name order, so name it after them).
 
-Run by hand: `python hooks/notebooks.py [--force] [NOTEBOOK ...]`.
+Run by hand (`make notebooks-executer`): `python hooks/notebooks.py [--force] [NOTEBOOK ...]`.
 """
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import logging
 import os
-import re
 import sys
-import time
-from html import escape as html_escape
 from pathlib import Path
 
 import nbformat
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
-from nbclient import NotebookClient
-from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+# MkDocs puts the hook's folder on sys.path while it loads it (and so does `python hooks/notebooks.py`).
+from notebook_execution import NotebookError, _progress, execute
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
 SOURCE_DIR = "notebooks"
 CACHE_DIR = ".cache/notebooks"
 RESULTS_DIR = CACHE_DIR + "/resultats"  # where fil_rouge.save_results writes <notebook>.json
-# A notebook's time limit only catches a hang: it is far above what any notebook takes (the slowest one
-# runs in about 5 minutes on 2 cores, `make bench` reports each duration). A notebook's own `kallm.timeout`
-# may not exceed the cap; KALLM_NOTEBOOK_TIMEOUT (seconds) replaces both on a very slow machine.
-DEFAULT_TIMEOUT = 1800
-TIMEOUT_CAP = 3600
-# Files whose change makes every notebook run again: the pinned Python and npm dependencies, this executor.
-# Only the parts that notebooks use count: the `notebooks` and `models` dependency groups of
-# pyproject.toml and the fil-rouge data packages of package-lock.json (a new test tool runs nothing).
-DEPENDENCY_FILES = ("pyproject.toml", "package-lock.json", "hooks/notebooks.py")
+# Files whose change makes every notebook run again: the pinned Python and npm dependencies, the executor
+# (how a notebook runs: kernel, environment, time budget). Not this file: choosing between the executed copy
+# and the preview changes no output. Only the parts that notebooks use count: the `notebooks` and `models`
+# dependency groups of pyproject.toml and the fil-rouge data packages of package-lock.json (a new test tool
+# runs nothing).
+DEPENDENCY_FILES = ("pyproject.toml", "package-lock.json", "hooks/notebook_execution.py")
 NOTEBOOK_GROUPS = ("notebooks", "models")
 DATA_PACKAGES = "node_modules/@socialgouv/"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-
-
-class NotebookError(Exception):
-    """A notebook that cannot be executed, with a message that says where and why."""
+# What the build does with a notebook whose executed copy is missing or stale.
+MODE_VARIABLE = "KALLM_NOTEBOOKS"
+MODES = ("executer", "apercu")
+EXECUTE_COMMAND = "make notebooks-executer"
 
 
 def _input_files(notebook: Path, root: Path) -> list[Path]:
@@ -102,109 +102,30 @@ def _hash_inputs(notebook: Path, root: Path) -> dict[str, str]:
             for p in _input_files(notebook, root)}
 
 
-def _progress(message: str) -> None:
-    print(f"[notebooks] {message}", file=sys.stderr, flush=True)
-
-
-def time_limit(meta: dict) -> int:
-    """Seconds a notebook may run: KALLM_NOTEBOOK_TIMEOUT, else its `kallm.timeout` (capped), else the default."""
-    if os.environ.get("KALLM_NOTEBOOK_TIMEOUT"):
-        return int(os.environ["KALLM_NOTEBOOK_TIMEOUT"])
-    return min(int(meta.get("timeout", DEFAULT_TIMEOUT)), TIMEOUT_CAP)
-
-
-def execute(source: Path, target: Path, timeout: int | None = None) -> float:
-    """Execute `source` in a fresh kernel (working directory: its folder) and write it to `target`.
-
-    Returns the execution time in seconds; raises NotebookError on a failing or overlong cell.
-    """
-    try:
-        nb = nbformat.read(source, as_version=4)
-    except Exception as exc:  # nbformat raises several kinds of error on a broken file
-        raise NotebookError(f"{source} n'est pas un notebook lisible : {exc}") from exc
-    meta = nb.metadata.get("kallm", {})
-    budget = timeout or time_limit(meta)
-    code_cells = [i for i, c in enumerate(nb.cells) if c.cell_type == "code"]
-    started = time.monotonic()
-
-    def on_cell_start(cell, cell_index):
-        elapsed = time.monotonic() - started
-        if elapsed > budget:
-            raise CellTimeoutError(f"le notebook dépasse son temps maximal de {budget} s : il semble bloqué. "
-                                   "Sur une machine très lente, relancez avec KALLM_NOTEBOOK_TIMEOUT=<secondes>")
-        if cell_index in code_cells:
-            position = code_cells.index(cell_index) + 1
-            _progress(f"{source.name} : cellule {position}/{len(code_cells)} ({elapsed:.0f} s)")
-
-    client = NotebookClient(
-        nb,
-        timeout=budget,
-        kernel_name="python3",
-        allow_errors=False,
-        resources={"metadata": {"path": str(source.parent)}},
-        on_cell_start=on_cell_start,
-    )
-    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "KALLM_BUILD": "1"}
-    saved = {k: os.environ.get(k) for k in env}
-    os.environ.update(env)
-    try:
-        client.execute()
-    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
-        raise NotebookError(_describe_failure(source, nb, exc)) from None
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
-    target.parent.mkdir(parents=True, exist_ok=True)
-    nbformat.write(nb, target)
-    return time.monotonic() - started
-
-
-def _describe_failure(source: Path, nb, exc: Exception) -> str:
-    """Say which cell failed (its number among code cells, its code) and the error."""
-    failed, summary = None, None
-    code_cells = [c for c in nb.cells if c.cell_type == "code"]
-    for number, cell in enumerate(code_cells, 1):
-        for output in cell.get("outputs", []):
-            if output.get("output_type") == "error":
-                failed, summary = (number, cell), f"{output.get('ename')}: {output.get('evalue')}"
-    if failed is None:  # time-out or dead kernel: the last cell that started
-        started = [(n, c) for n, c in enumerate(code_cells, 1) if c.get("execution_count") is not None
-                   or c.get("metadata", {}).get("execution")]
-        failed = started[-1] if started else (1, code_cells[0] if code_cells else None)
-    number, cell = failed
-    code = cell.source if cell is not None else ""
-    if summary is None:
-        lines = ANSI.sub("", str(exc)).strip().splitlines()
-        summary = lines[-1] if lines else type(exc).__name__
-    return (
-        f"Le notebook {source} a échoué à la cellule de code n° {number} :\n"
-        f"----- code -----\n{code}\n----- erreur -----\n{summary}\n"
-        f"Corrigez la cellule, puis relancez `make serve` ou `make build`."
-    )
+def staleness(source: Path, root: Path) -> tuple[Path, dict[str, str], str | None]:
+    """(the executed copy's path, the hashes of the inputs, why it must run again or None if up to date)."""
+    target = root / CACHE_DIR / source.relative_to(root / SOURCE_DIR)
+    inputs = _hash_inputs(source, root)
+    stamp = target.with_suffix(".inputs.json")
+    previous = json.loads(stamp.read_text()) if stamp.is_file() else None
+    if previous is None or not target.is_file():
+        return target, inputs, "aucune copie exécutée"
+    if previous != inputs:
+        return target, inputs, "changé : " + ", ".join(sorted(k for k in inputs.keys() | previous.keys()
+                                                               if inputs.get(k) != previous.get(k)))
+    return target, inputs, None
 
 
 def ensure_executed(source: Path, root: Path, force: bool = False) -> tuple[Path, bool]:
     """Return the executed copy of `source`, executing it first if its inputs changed."""
-    rel = source.relative_to(root / SOURCE_DIR)
-    target = root / CACHE_DIR / rel
-    stamp = target.with_suffix(".inputs.json")
-    inputs = _hash_inputs(source, root)
-    previous = json.loads(stamp.read_text()) if stamp.is_file() else None
-    if not force and target.is_file() and previous == inputs:
+    target, inputs, reason = staleness(source, root)
+    if not force and reason is None:
         return target, False
-    if force:
-        reason = "exécution demandée"
-    elif previous is None or not target.is_file():
-        reason = "aucune copie exécutée"
-    else:
-        reason = "changé : " + ", ".join(sorted(k for k in inputs.keys() | previous.keys()
-                                                 if inputs.get(k) != previous.get(k)))
+    reason = "exécution demandée" if force else reason
+    rel = source.relative_to(root / SOURCE_DIR)
     _progress(f"exécution de {SOURCE_DIR}/{rel} ({reason}) …")
     seconds = execute(source, target)
-    stamp.write_text(json.dumps(inputs, indent=1) + "\n")
+    target.with_suffix(".inputs.json").write_text(json.dumps(inputs, indent=1) + "\n")
     target.with_suffix(".seconds").write_text(f"{seconds:.1f}\n")  # read by scripts/benchmark.py
     _progress(f"{SOURCE_DIR}/{rel} exécuté en {seconds:.1f} s")
     return target, True
@@ -220,22 +141,65 @@ def _root(config) -> Path:
     return Path(config.config_file_path).resolve().parent
 
 
+_previewed: dict[str, str] = {}  # notebook page (src_uri) shown from its source -> why
+
+
+def preview_mode() -> bool:
+    """True when the build shows stale notebooks from their source instead of executing them."""
+    mode = os.environ.get(MODE_VARIABLE, "executer").strip().lower() or "executer"
+    if mode not in MODES:
+        raise PluginError(f"{MODE_VARIABLE}={mode!r} : valeur inconnue ; choisissez « executer » (exécuter les "
+                          f"notebooks qui ont changé, comme `make build`) ou « apercu » (les montrer sans les "
+                          f"exécuter, comme `make serve`).")
+    return mode == "apercu"
+
+
+def on_config(config):
+    config.extra["notebooks_apercu"] = preview_mode()  # read by hooks/notebook_results.py
+    return config
+
+
 @event_priority(50)  # before mkdocs-jupyter turns .ipynb files into pages
 def on_files(files, config):
     root = _root(config)
+    preview = config.extra["notebooks_apercu"]
+    _previewed.clear()
     for source in all_sources(root):
         uri = source.relative_to(root / SOURCE_DIR).as_posix()
         if files.get_file_from_path(uri) is not None:
             raise PluginError(f"docs/{uri} et {SOURCE_DIR}/{uri} portent le même chemin : "
                               f"les notebooks ne vont que dans {SOURCE_DIR}/.")
+        src_dir = root / CACHE_DIR
         try:
-            executed, _ = ensure_executed(source, root)
+            if preview:
+                try:
+                    reason = staleness(source, root)[2]
+                except NotebookError:  # the results of another notebook are missing: it was not run either
+                    reason = "les résultats d'un notebook précédent manquent"
+                if reason is not None:
+                    _previewed[uri] = reason
+                    src_dir = root / SOURCE_DIR
+                    _progress(f"{SOURCE_DIR}/{uri} montré sans ses sorties ({reason}) : "
+                              f"notebook non exécuté sur ce poste, lancez `{EXECUTE_COMMAND}`")
+            else:
+                ensure_executed(source, root)
         except NotebookError as exc:
             raise PluginError(str(exc)) from None
-        # A real File rooted in the cache (mkdocs-jupyter cannot read File.generated objects).
-        files.append(File(uri, src_dir=str(root / CACHE_DIR), dest_dir=config.site_dir,
+        # A real File rooted in the cache, or in notebooks/ for a preview (mkdocs-jupyter cannot read
+        # File.generated objects).
+        files.append(File(uri, src_dir=str(src_dir), dest_dir=config.site_dir,
                           use_directory_urls=config.use_directory_urls))
     return files
+
+
+def banner(reason: str) -> str:
+    """The notice at the top of a notebook page shown from its source."""
+    return ('<div class="admonition warning kallm-apercu" role="note">'
+            '<p class="admonition-title">Notebook non exécuté sur ce poste</p>'
+            f"<p>Cette page montre le notebook sans ses sorties ({html.escape(reason)}). Pour l'exécuter\u00a0: "
+            f"<code>{EXECUTE_COMMAND}</code>, puis relancez <code>make serve</code>\u00a0; ou directement "
+            "<code>make serve NOTEBOOKS=executer</code>. La construction du site (<code>make build</code>, "
+            "<code>make test</code>, l'intégration continue) exécute toujours les notebooks.</p></div>\n")
 
 
 ONYXIA_LAUNCHER = "https://datalab.sspcloud.fr/launcher/ide/jupyter-python"
@@ -252,6 +216,36 @@ def onyxia_url(slug: str, branch: str, notebook: str) -> str:
             f"&init.personalInitArgs={quote(f'«{notebook}»', safe='')}")
 
 
+def launch_links(uri: str, config) -> str:
+    """Under a notebook page's title: the three ways to run it yourself (and the Colab button's link)."""
+    repo = (config.repo_url or "").rstrip("/")
+    if not repo.startswith("https://github.com/"):
+        return ""
+    slug, branch = repo.removeprefix("https://github.com/"), config.extra.get("notebooks_branch", "main")
+    colab = f"https://colab.research.google.com/github/{slug}/blob/{branch}/{SOURCE_DIR}/{uri}"
+    up = "../" * (uri.count("/") + 1)  # a notebook page is <folder>/<name>/: back to the site's root
+    return (
+        '<div class="admonition tip"><p class="admonition-title">Exécuter ce notebook vous-même</p><ul>'
+        "<li><strong>Sur votre poste</strong>\u00a0: dans un clone du guide, <code>make notebooks</code> ouvre "
+        f"JupyterLab avec l'environnement du guide (<a href=\"{up}fil-rouge/#executer-les-notebooks-vous-meme\">"
+        "mode d'emploi</a>).</li>"
+        f"<li><strong>Sur SSP Cloud</strong>\u00a0: <a href=\"{html.escape(onyxia_url(slug, branch, Path(uri).name))}\" "
+        "rel=\"noopener\">lancer ce notebook sur le Datalab de l'Insee</a> (compte SSP Cloud requis).</li>"
+        f"<li><strong>Sur Google Colab</strong>\u00a0: <a href=\"{html.escape(colab)}\" rel=\"noopener\">"
+        "ouvrir ce notebook dans Colab</a>, puis exécuter sa cellule d'installation.</li></ul></div>")
+
+
+def on_page_content(content, page, config, files):
+    uri = page.file.src_uri
+    if not uri.endswith(".ipynb"):
+        return content
+    reason = _previewed.get(uri)
+    head, found, rest = content.partition("</h1>")
+    links = launch_links(uri, config)
+    content = head + found + links + rest if found else links + content
+    return banner(reason) + content if reason else content
+
+
 def on_page_context(context, page, config, nav):
     """Notebook pages: description, edit link and launch link point to the source in notebooks/."""
     uri = page.file.src_uri
@@ -266,31 +260,14 @@ def on_page_context(context, page, config, nav):
                           "(une phrase qui résume le notebook, voir CONTRIBUTING.md).")
     page.meta["description"] = description
     repo = (config.repo_url or "").rstrip("/")
+    branch = config.extra.get("notebooks_branch", "main")
     if repo:
-        page.edit_url = f"{repo}/edit/{config.extra.get('notebooks_branch', 'main')}/{SOURCE_DIR}/{uri}"
+        page.edit_url = f"{repo}/edit/{branch}/{SOURCE_DIR}/{uri}"
+        if repo.startswith("https://github.com/"):
+            slug = repo.removeprefix("https://github.com/")
+            page.meta["colab_url"] = (f"https://colab.research.google.com/github/{slug}/blob/{branch}/"
+                                      f"{SOURCE_DIR}/{uri}")
     return context
-
-
-def on_page_content(html, page, config, files):
-    """Notebook pages: under the title, the three ways to run the notebook yourself (and the Colab button's link)."""
-    uri = page.file.src_uri
-    repo = (config.repo_url or "").rstrip("/")
-    if not uri.endswith(".ipynb") or not repo.startswith("https://github.com/"):
-        return html
-    slug, branch = repo.removeprefix("https://github.com/"), config.extra.get("notebooks_branch", "main")
-    page.meta["colab_url"] = f"https://colab.research.google.com/github/{slug}/blob/{branch}/{SOURCE_DIR}/{uri}"
-    depth = "../" * uri.count("/")  # notebook pages are <folder>/<name>/: the fil-rouge page is one level up
-    block = (
-        '<div class="admonition tip"><p class="admonition-title">Exécuter ce notebook vous-même</p><ul>'
-        f'<li><strong>Sur votre poste</strong>\u00a0: dans un clone du guide, <code>make notebooks</code> ouvre JupyterLab '
-        f'avec l\'environnement du guide (<a href="../{depth}fil-rouge/#executer-les-notebooks-vous-meme">mode '
-        "d'emploi</a>).</li>"
-        f'<li><strong>Sur SSP Cloud</strong>\u00a0: <a href="{html_escape(onyxia_url(slug, branch, Path(uri).name))}" '
-        'rel="noopener">lancer ce notebook sur le Datalab de l\'Insee</a> (compte SSP Cloud requis).</li>'
-        f'<li><strong>Sur Google Colab</strong>\u00a0: <a href="{html_escape(page.meta["colab_url"])}" rel="noopener">'
-        "ouvrir ce notebook dans Colab</a>, puis exécuter la cellule d'installation.</li></ul></div>")
-    head, found, rest = html.partition("</h1>")
-    return head + found + block + rest if found else block + html
 
 
 # ---- Command line -------------------------------------------------------------------------------

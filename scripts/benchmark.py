@@ -1,8 +1,10 @@
-"""Benchmark of the guide (not a test): build times, notebook execution times, home page weight.
+"""Benchmark of the guide (not a test): build times, notebook execution times, `make serve`, home page weight.
 
 `make bench` prints a table and writes bench-results/benchmark.json. "Cold" removes site/ and every
-cache (the notebooks are executed again); "warm" rebuilds with the caches in place. Each notebook's
-duration is given cold (first execution, empty caches) and warm (executed again at once, with the data
+cache (the notebooks are executed again); "warm" rebuilds with the caches in place. `make serve` is
+measured twice, as on a fresh clone (no executed notebook: the preview) and with the caches in place:
+the time until its URL answers with the home page, and the time from saving a Markdown page (a line
+added at its end, removed afterwards) until the served page shows it. Each notebook's duration is given cold (first execution, empty caches) and warm (executed again at once, with the data
 and embedding caches it built), with the machine's core count: durations are tracked here, never
 enforced by the build (a notebook's time limit only catches a hang).
 """
@@ -11,9 +13,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -25,8 +29,54 @@ BIN = Path(sys.executable).parent
 def timed_build() -> float:
     started = time.monotonic()
     subprocess.run([str(BIN / "mkdocs"), "build", "--quiet"], cwd=ROOT, check=True,
-                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1"})
+                   env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KALLM_NOTEBOOKS": "executer"})
     return time.monotonic() - started
+
+
+EDITED_PAGE = "docs/adapter/rag.md"
+
+
+def _fetch(url: str) -> str | None:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.read().decode("utf-8")
+    except OSError:
+        return None
+
+
+def _wait_for(condition, limit: float) -> float:
+    started = time.monotonic()
+    while not condition():
+        if time.monotonic() - started > limit:
+            raise RuntimeError(f"`make serve` n'a pas répondu en {limit:.0f} s")
+        time.sleep(0.1)
+    return time.monotonic() - started
+
+
+def serve_times() -> dict[str, float]:
+    """`mkdocs serve` as `make serve` runs it: seconds to the first page, seconds from a save to the change."""
+    with socket.socket() as probe:  # a free port of 127.0.0.1
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    base = f"http://127.0.0.1:{port}/programme10pourcent-kallm/"
+    page, url = ROOT / EDITED_PAGE, base + EDITED_PAGE.removeprefix("docs/").removesuffix(".md") + "/"
+    original = page.read_bytes()
+    started = time.monotonic()
+    server = subprocess.Popen([str(BIN / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{port}"], cwd=ROOT,
+                              env={**os.environ, "NO_MKDOCS_2_WARNING": "1", "KALLM_NOTEBOOKS": "apercu"},
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        _wait_for(lambda: _fetch(base) is not None, 600)
+        first_page = time.monotonic() - started
+        time.sleep(2)  # let the watcher settle
+        marker = f"Repère de mesure {time.time_ns()}."
+        page.write_bytes(original + f"\n{marker}\n".encode())
+        edit = _wait_for(lambda: marker in (_fetch(url) or ""), 120)
+    finally:
+        page.write_bytes(original)
+        server.terminate()
+        server.wait(timeout=30)
+    return {"premier affichage (s)": round(first_page, 1), "modification visible (s)": round(edit, 1)}
 
 
 def notebook_times() -> dict[str, float]:
@@ -62,12 +112,15 @@ def home_page_weight() -> dict[str, int]:
 def main() -> int:
     for cache in (ROOT / "site", ROOT / ".cache"):
         shutil.rmtree(cache, ignore_errors=True)
+    fresh_clone = serve_times()
     cold = round(timed_build(), 1)
     cold_notebooks = notebook_times()
     results = {"cœurs du processeur": os.cpu_count(),
+               "make serve sur un clone neuf, notebooks non exécutés": fresh_clone,
                "construction à froid (s)": cold,
                "exécution des notebooks pendant la construction à froid (s)": cold_notebooks,
                "construction à chaud (s)": round(timed_build(), 1),
+               "make serve, caches en place": serve_times(),
                "exécution des notebooks à nouveau, caches en place (s)": notebook_times_warm(),
                "poids de l'accueil (octets)": home_page_weight(),
                "poids du site (octets)": sum(p.stat().st_size for p in (ROOT / "site").rglob("*") if p.is_file())}

@@ -14,12 +14,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "hooks"))
 BIN = Path(sys.executable).parent
-ENV = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+# The tests always execute the notebooks that changed, whatever the contributor's shell says (KALLM_NOTEBOOKS).
+ENV = {**os.environ, "KALLM_NOTEBOOKS": "executer", "NO_MKDOCS_2_WARNING": "1", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
-def run_mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess:
-    """`mkdocs build` in `project`; returncode and the whole log (stdout + stderr) in .stdout."""
-    return subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=project, env=ENV,
+def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`mkdocs build` in `project` (`env` added to ENV); returncode and the whole log (stdout + stderr) in .stdout."""
+    return subprocess.run([str(BIN / "mkdocs"), "build", *args], cwd=project, env={**ENV, **(env or {})},
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
@@ -71,13 +72,13 @@ class Project:
         self.nav.append(uri)
         return target
 
-    def build(self) -> subprocess.CompletedProcess:
+    def build(self, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
         config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
         config, found = re.subn(r"^nav:\n(?:[ \t].*\n?)*", "nav:\n" + "".join(f"  - {u}\n" for u in self.nav),
                                 config, flags=re.M)
         assert found == 1, "mkdocs.yml doit finir par sa section nav:"
         (self.path / "mkdocs.yml").write_text(config, encoding="utf-8")
-        return run_mkdocs(self.path)
+        return run_mkdocs(self.path, env=env)
 
 
 @pytest.fixture

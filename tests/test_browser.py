@@ -67,3 +67,16 @@ def test_checks_catch_console_errors_and_external_requests(chromium, tmp_path):
             assert any("undefinedFunction" in e for e in visit.console_errors)
         finally:
             visit.close()
+
+
+def test_a_hyphen_inside_a_word_does_not_exclude_it(chromium, site_url):
+    """« pré-entraînement » : lunr would read « -entraînement » as « without » (overrides/partials/recherche-tirets.js)."""
+    import recherche
+    visit = Visit(chromium, site_url)
+    try:
+        visit.page.click("input.md-search__input")
+        found = recherche.results(visit.page, site_url, "pré-entraînement")
+        assert "fondamentaux/entrainement/" in found[:5], found
+        assert visit.console_errors == []
+    finally:
+        visit.close()

@@ -60,6 +60,8 @@ def test_overlong_notebook_is_stopped(tmp_path):
     with pytest.raises(NotebookError) as error:
         ensure_executed(source, tmp_path)
     assert "lent.ipynb" in str(error.value) and "time.sleep(30)" in str(error.value)
+    assert "temps maximal de 3 s" in str(error.value) and "KALLM_NOTEBOOK_TIMEOUT" in str(error.value)
+    assert "KeyboardInterrupt" not in str(error.value)
 
 
 def test_only_changed_notebooks_run_again(tmp_path):
@@ -126,7 +128,7 @@ def test_notebook_reading_results_runs_again_when_they_change(tmp_path):
 
 def test_time_limits_catch_hangs_without_judging_speed(built_site, monkeypatch):
     """Each notebook may run at least three times what it took in this build; the cap and the override hold."""
-    from notebooks import TIMEOUT_CAP, time_limit
+    from notebook_execution import TIMEOUT_CAP, time_limit
     for source in all_sources(ROOT):
         meta = nbformat.read(source, as_version=4).metadata.get("kallm", {})
         seconds = ROOT / CACHE_DIR / source.relative_to(ROOT / "notebooks")
@@ -137,3 +139,36 @@ def test_time_limits_catch_hangs_without_judging_speed(built_site, monkeypatch):
     assert time_limit({"timeout": 10 * TIMEOUT_CAP}) == TIMEOUT_CAP
     monkeypatch.setenv("KALLM_NOTEBOOK_TIMEOUT", "7")
     assert time_limit({"timeout": 60}) == 7
+PREVIEW = {"KALLM_NOTEBOOKS": "apercu"}  # what `make serve` sets
+
+
+def test_preview_shows_an_unexecuted_notebook_with_its_banner_and_executes_nothing(project):
+    """`make serve`: a notebook without executed copy is shown from its source, under a banner, and the
+    log names it; nothing runs (the cell would fail). The same project fails `make build` (executer)."""
+    project.notebook("fil-rouge/casse.ipynb", [("md", "# Cassé"), ("code", "raise ValueError('donnée absente')")])
+    project.page("fil-rouge/index.md", "Fil rouge", "Résultats.", "# Fil rouge\n\n<!-- resultats: casse -->\n")
+    result = project.build(env=PREVIEW)
+    assert result.returncode == 0, result.stdout
+    assert "notebooks/fil-rouge/casse.ipynb montré sans ses sorties (aucune copie exécutée)" in result.stdout
+    assert "make notebooks-executer" in result.stdout and "ValueError" not in result.stdout
+    page = (project.path / "site" / "fil-rouge" / "casse" / "index.html").read_text(encoding="utf-8")
+    assert "Notebook non exécuté sur ce poste" in page and "<code>make notebooks-executer</code>" in page
+    index = (project.path / "site" / "fil-rouge" / "index.html").read_text(encoding="utf-8")
+    assert "Résultats incomplets sur ce poste" in index            # the missing results do not fail the preview
+    assert not (project.path / ".cache" / "notebooks" / "fil-rouge" / "casse.ipynb").exists()
+    assert project.build().returncode != 0                         # make build / make test still execute
+
+
+def test_preview_shows_an_up_to_date_notebook_with_its_outputs(project):
+    source = project.notebook("fil-rouge/bonjour.ipynb", [("code", "print('bonjour ' * 2)")])
+    ensure_executed(source, project.path)
+    result = project.build(env=PREVIEW)
+    assert result.returncode == 0, result.stdout
+    page = (project.path / "site" / "fil-rouge" / "bonjour" / "index.html").read_text(encoding="utf-8")
+    assert "bonjour bonjour" in page and "Notebook non exécuté" not in page
+
+
+def test_unknown_notebook_mode_says_which_values_exist(project):
+    result = project.build(env={"KALLM_NOTEBOOKS": "vite"})
+    assert result.returncode != 0
+    assert "KALLM_NOTEBOOKS='vite'" in result.stdout and "executer" in result.stdout and "apercu" in result.stdout

@@ -43,3 +43,13 @@ def test_notebook_with_outputs_is_reported(tmp_path):
     nbformat.write(nb, tmp_path / "sale.ipynb")
     problems = check_notebook_sources(tmp_path)
     assert len(problems) == 1 and "sale.ipynb" in problems[0] and "[2]" in problems[0]
+
+
+def test_unknown_key_stops_the_build_with_page_key_and_closest_keys(project):
+    """A mistyped key: the build names the page, the key and the keys it probably meant, no traceback."""
+    project.page("adapter/rag.md", "RAG", "Une phrase.", "# RAG\n\nLe Transformer [@vaswani2017atention].\n")
+    result = project.build()
+    assert result.returncode != 0
+    assert "docs/adapter/rag.md" in result.stdout and "@vaswani2017atention" in result.stdout
+    assert "clés proches : @vaswani2017attention" in result.stdout
+    assert "Traceback" not in result.stdout and "KeyError" not in result.stdout

@@ -1,0 +1,46 @@
+"""The site's search puts the chapter a reader wants first (hooks/search_ranking.py, scripts/recherche.py)."""
+from browser import serve
+from recherche import FIRST, TOP5, evaluate, load_queries, report, score
+from search_ranking import rank
+
+
+def test_reader_queries_find_their_page_first(chromium, built_site):
+    """The queries of tests/data/recherche.yml, typed in Chromium in the built site."""
+    site, _ = built_site
+    with serve(site) as url:
+        rows = evaluate(chromium, url, load_queries())
+    first, top5 = score(rows)
+    assert first >= FIRST and top5 >= TOP5, (
+        f"la recherche classe moins bien qu'avant (seuils : {FIRST:.0%} en premier, {TOP5:.0%} dans les cinq "
+        f"premiers) ; voyez hooks/search_ranking.py :\n{report(rows)}")
+    listed = {page for r in rows for page in r["resultats"]}
+    assert "ressources/references/" not in listed, "la liste des références ne doit pas sortir dans la recherche"
+    assert "" not in {r["resultats"][0] for r in rows if r["resultats"]}, "l'accueil ne doit venir en tête d'aucune requête"
+
+
+def test_queries_are_enough_and_point_to_real_pages(built_site):
+    site, _ = built_site
+    queries = load_queries()
+    assert len(queries) >= 40, "tests/data/recherche.yml : au moins 40 requêtes de lecteur"
+    for q in queries:
+        assert (site / q["page"] / "index.html").is_file(), f"tests/data/recherche.yml : « {q['requete']} » vise " \
+            f"{q['page']}, qui n'existe pas dans le site construit"
+
+
+def test_ranking_leaves_out_lowers_describes_and_drops_empty_sections():
+    entries = [
+        {"location": "ressources/references/", "title": "Toutes les références", "text": "LoRA, RAG…"},
+        {"location": "adapter/rag/", "title": "La RAG", "text": "<p>En bref</p>"},
+        {"location": "adapter/rag/#indexer", "title": "Indexer", "text": ""},
+        {"location": "adapter/rag/#decouper", "title": "Découper", "text": "<p>Des morceaux.</p>"},
+        {"location": "fil-rouge/01-donnees/", "title": "Les données", "text": "<p>Code.</p>"},
+    ]
+    pages = {"ressources/references/": {"exclude": True},
+             "adapter/rag/": {"description": "Répondre à partir de vos documents."},
+             "fil-rouge/01-donnees/": {"boost": 0.3}}
+    out = {e["location"]: e for e in rank(entries, pages)}
+    assert "ressources/references/" not in out                           # left out
+    assert out["adapter/rag/"]["description"] == "Répondre à partir de vos documents."
+    assert "adapter/rag/#indexer" not in out                             # no empty result…
+    assert out["adapter/rag/#decouper"]["title"] == "Indexer — Découper"  # …its title kept
+    assert out["fil-rouge/01-donnees/"]["boost"] == 0.3
