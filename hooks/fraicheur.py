@@ -315,7 +315,7 @@ def _date_git(page, config, root: Path) -> datetime.date | None:
         if plugin is None or not hasattr(plugin, "util") or not source.is_file():
             return None
         _, timestamp = plugin.util.get_git_commit_timestamp(path=str(source), is_first_commit=False)
-        return datetime.datetime.fromtimestamp(timestamp, datetime.timezone.utc).date()
+        return datetime.datetime.fromtimestamp(int(timestamp), datetime.timezone.utc).date()
     iso = page.meta.get("git_revision_date_localized_raw_iso_date")
     return _lire_date(iso) if iso else None
 
