@@ -34,6 +34,7 @@ log = logging.getLogger("mkdocs.hooks.fraicheur")
 
 MOIS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
         "novembre", "décembre")
+NBSP = "\u00a0"
 CYCLE = "voir CONTRIBUTING.md, « Relire une page : le cycle de revue »"
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 FRONT_MATTER_REVUE = re.compile(r"\A---[ \t]*\n(?:.*\n)*?revue:[ \t]*(?P<valeur>.*?)[ \t]*\n(?:.*\n)*?---", re.M)
@@ -320,13 +321,15 @@ def _date_git(page, config, root: Path) -> datetime.date | None:
     return _lire_date(iso) if iso else None
 
 
+def _date_html(jour: datetime.date) -> str:
+    """A date that is not cut at the end of a line."""
+    return f'<time datetime="{jour.isoformat()}">{date_fr(jour).replace(" ", NBSP)}</time>'
+
+
 def ligne_des_dates(revue: datetime.date | None, modifie: datetime.date | None) -> str:
-    parts = []
-    if revue:
-        parts.append(f'Relu le <time datetime="{revue.isoformat()}">{date_fr(revue)}</time>')
+    parts = [f"Relu le {_date_html(revue)}"] if revue else []
     if modifie:
-        parts.append(f'{"modifié" if parts else "Modifié"} le <time datetime="{modifie.isoformat()}">'
-                     f"{date_fr(modifie)}</time>")
+        parts.append(f"{'modifié' if parts else 'Modifié'} le {_date_html(modifie)}")
     return '<p class="kallm-dates">' + '<span aria-hidden="true"> · </span>'.join(parts) + "</p>" if parts else ""
 
 

@@ -94,7 +94,8 @@ def test_an_old_page_and_an_old_box_are_reported_but_the_site_still_builds(proje
     assert "docs/ancienne.md : relue le" in messages and "mettez la date du jour" in messages
     assert "docs/ancienne.md, ligne 9 :" in messages and "datez-le du mois de la vérification" in messages
     html = (project.path / "site" / "ancienne" / "index.html").read_text(encoding="utf-8")
-    assert f'<p class="kallm-dates">Relu le <time datetime="{old.isoformat()}">{date_fr(old)}</time>' in html
+    shown = date_fr(old).replace(" ", "\u00a0")
+    assert f'<p class="kallm-dates">Relu le <time datetime="{old.isoformat()}">{shown}</time>' in html
     assert "État des lieux en " in html and f"État des lieux au {box}" not in html
 
 
