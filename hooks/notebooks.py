@@ -93,6 +93,13 @@ def _relevant_bytes(path: Path, root: Path) -> bytes:
         packages = json.loads(path.read_text(encoding="utf-8")).get("packages", {})
         return json.dumps({k: v for k, v in packages.items() if k.startswith(DATA_PACKAGES)},
                           sort_keys=True).encode()
+    if path.suffix == ".ipynb":  # its review date (kallm.revue, hooks/fraicheur.py) changes no output
+        try:
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            notebook.get("metadata", {}).get("kallm", {}).pop("revue", None)
+        except (ValueError, AttributeError):
+            return path.read_bytes()  # execute() reports the unreadable notebook
+        return json.dumps(notebook, sort_keys=True, ensure_ascii=False).encode()
     return path.read_bytes()
 
 

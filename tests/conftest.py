@@ -1,6 +1,7 @@
 """Shared fixtures: the real site built once, and small broken projects to prove each guard fails."""
 from __future__ import annotations
 
+import datetime
 import os
 import re
 import shutil
@@ -14,6 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "hooks"))
 BIN = Path(sys.executable).parent
+TODAY = datetime.date.today().isoformat()  # a test page's review date: re-read today, never too old
 # The tests always execute the notebooks that changed, whatever the contributor's shell says (KALLM_NOTEBOOKS).
 ENV = {**os.environ, "KALLM_NOTEBOOKS": "executer", "NO_MKDOCS_2_WARNING": "1", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
@@ -50,20 +52,25 @@ class Project:
         self.nav: list[str] = []
         self.page("index.md", "Accueil", "Une phrase.", "# Accueil\n\nUn LLM.\n")
 
-    def page(self, uri: str, title: str | None, description: str | None, body: str, in_nav: bool = True):
-        front = "".join(f"{k}: {v}\n" for k, v in (("title", title), ("description", description)) if v)
+    def page(self, uri: str, title: str | None, description: str | None, body: str, in_nav: bool = True,
+             revue: str | None = TODAY):
+        front = "".join(f"{k}: {v}\n" for k, v in (("title", title), ("description", description),
+                                                     ("revue", revue)) if v)
         target = self.path / "docs" / uri
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(f"---\n{front}---\n\n{body}" if front else body, encoding="utf-8")
         if in_nav:
             self.nav.append(uri)
 
-    def notebook(self, uri: str, cells: list[tuple[str, str]], description: str = "Un notebook d'essai."):
+    def notebook(self, uri: str, cells: list[tuple[str, str]], description: str = "Un notebook d'essai.",
+                 revue: str | None = TODAY):
         import nbformat
         nb = nbformat.v4.new_notebook()
         nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
         if description:
             nb.metadata["kallm"] = {"description": description, "timeout": 60}
+            if revue:
+                nb.metadata["kallm"]["revue"] = revue
         nb.cells = [nbformat.v4.new_markdown_cell(src) if kind == "md" else nbformat.v4.new_code_cell(src)
                     for kind, src in cells]
         target = self.path / "notebooks" / uri

@@ -35,6 +35,16 @@ def test_pdf_has_every_page_title_and_stays_under_budget(editions):
     assert "Pour citer cette édition : Camille André" in text  # from CITATION.cff (hooks/citer.py)
 
 
+def test_pdf_shows_when_each_page_was_reviewed(editions):
+    """The review date under each title (hooks/fraicheur.py) is printed too."""
+    from pypdf import PdfReader
+    pdf, _, _ = editions
+    text = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    text = re.sub(r"\s+", " ", text).replace("\u00a0", " ").replace("\u202f", " ")
+    # At least one per page (CONTRIBUTING, printed as « Contribuer », quotes one more)
+    assert len(re.findall(r"Relu le (?:1er|\d{1,2}) \w+ \d{4}", text)) >= len(nav_pages())
+
+
 def test_offline_edition_works_from_a_folder(editions, chromium, tmp_path):
     _, archive, _ = editions
     zipfile.ZipFile(archive).extractall(tmp_path)
