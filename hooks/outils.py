@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import html as html_lib
 import json
+import logging
 import re
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
 
+log = logging.getLogger("mkdocs.hooks.outils")
 MARKER = re.compile(r"<!--\s*outil:\s*([a-z0-9-]+)\s*-->")
 DOSSIER = Path("includes/outils")
 # Keys every preset must have, by tool and list.
@@ -74,10 +76,15 @@ RESULTATS_COUTS = ".cache/notebooks/resultats/08-evaluation-couts.json"
 CONSTANTES_COUTS = ("TDP_CPU_W", "PART_TDP", "PUE_PORTABLE", "INTENSITE_G_PAR_KWH")
 
 
-def donnees_couts(root: Path, page_uri: str) -> dict:
-    """The cost tool's presets: notebook 8's measured durations, with its stated hypotheses."""
+def donnees_couts(root: Path, page_uri: str, apercu: bool = False) -> dict:
+    """The cost tool's presets: notebook 8's measured durations, with its stated hypotheses.
+
+    In `make serve`'s preview (notebooks not executed), missing results leave the tool without presets.
+    """
     resultats = root / RESULTATS_COUTS
-    if not resultats.is_file():
+    if not resultats.is_file() and apercu:
+        log.info(f"docs/{page_uri} : calculateur de coût sans les mesures du notebook 8 (non exécuté sur ce poste).")
+    elif not resultats.is_file():
         raise PluginError(f"docs/{page_uri} : le calculateur de coût lit {RESULTATS_COUTS}, absent ; pour le "
                           f"recréer : `.venv/bin/python hooks/notebooks.py --force {NOTEBOOK_COUTS}`.")
     code = "\n".join("".join(c["source"]) for c in json.loads((root / NOTEBOOK_COUTS).read_text(encoding="utf-8"))
@@ -89,16 +96,16 @@ def donnees_couts(root: Path, page_uri: str) -> dict:
             raise PluginError(f"{NOTEBOOK_COUTS} : la constante {nom} (réglages du notebook) est introuvable ; "
                               "le calculateur de coût en a besoin (hooks/outils.py).")
         valeurs[nom] = float(trouve.group(1))
-    mesures = [{"id": f"m{i}", "nom": nom, "duree": m["durée pour 1 000 documents (s)"],
+    mesures = [] if not resultats.is_file() else [{"id": f"m{i}", "nom": nom, "duree": m["durée pour 1 000 documents (s)"],
                 "energieWh": m.get("énergie pour 1 000 documents (Wh, estimation)"),
                 "emissionsMg": m.get("émissions pour 1 000 documents (mg CO2eq, estimation)")}
-               for i, (nom, m) in enumerate(json.loads(resultats.read_text(encoding="utf-8")).items(), 1)]
+        for i, (nom, m) in enumerate(json.loads(resultats.read_text(encoding="utf-8")).items(), 1)]
     return {"hypotheses": {"puissance": round(valeurs["TDP_CPU_W"] * valeurs["PART_TDP"], 6),
                            "pue": valeurs["PUE_PORTABLE"], "intensite": valeurs["INTENSITE_G_PAR_KWH"]},
             "mesures": mesures}
 
 
-def rendre(nom: str, root: Path, page_uri: str) -> str:
+def rendre(nom: str, root: Path, page_uri: str, apercu: bool = False) -> str:
     """The HTML that replaces the marker of tool `nom` in page `page_uri`."""
     html_path, json_path = root / DOSSIER / f"{nom}.html", root / DOSSIER / f"{nom}.json"
     js_path = root / "docs" / "javascripts" / "outils" / f"{nom}.js"
@@ -107,7 +114,7 @@ def rendre(nom: str, root: Path, page_uri: str) -> str:
             raise PluginError(f"docs/{page_uri} : l'outil « {nom} » demande le fichier {path.relative_to(root)}, "
                               "introuvable.")
     if nom == "couts":
-        donnees = donnees_couts(root, page_uri)
+        donnees = donnees_couts(root, page_uri, apercu)
     else:
         fichier = str(json_path.relative_to(root))
         try:
@@ -132,7 +139,7 @@ def on_page_content(content: str, page, config, files) -> str:
 
     def remplacer(match):
         outils.append(match.group(1))
-        return rendre(match.group(1), root, page.file.src_uri)
+        return rendre(match.group(1), root, page.file.src_uri, bool(config.extra.get("notebooks_apercu")))
 
     content = MARKER.sub(remplacer, content)
     if outils:

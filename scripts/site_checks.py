@@ -251,7 +251,7 @@ ABBREVIATIONS = ROOT / "includes" / "abbreviations.md"
 NOT_ACRONYMS = {
     "AI",  # only inside English names (« AI Act », « Mistral AI », « AI21 »)
     "AAAA-MM", "AAAA-MM-JJ",  # date formats
-    "NVIDIA", "AMD", "LINAGORA", "DALL",  # companies and product names (DALL·E)
+    "NVIDIA", "AMD", "LINAGORA", "DALL", "SCHUFA",  # companies and product names (DALL·E)
     "L40S",  # a GPU model
     "MI300X", "MI325X", "MI355X", "SXM", "DGX",  # AMD GPU models, the H100 server form factor, NVIDIA servers
     "RTX",  # NVIDIA's brand of graphics cards (GeForce RTX 4090)
