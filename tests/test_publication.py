@@ -1,6 +1,7 @@
 """A citable guide: CITATION.cff is the one source of the citation on the site, of .zenodo.json and of the
 release notes, which come from the section « Version X.Y » of docs/ce-qui-a-change.md."""
 import datetime
+import re
 import shutil
 
 import pytest
@@ -39,6 +40,7 @@ def root(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "ce-qui-a-change.md").write_text(CHANGES, encoding="utf-8")
     text = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
+    text = re.sub(r"^date-released:.*\n", "", text, flags=re.M)   # the fixture's own release date below
     text = text.replace(f'version: "{_cff_version()}"', 'version: "1.0"\ndate-released: 2027-01-15')
     (tmp_path / "CITATION.cff").write_text(text, encoding="utf-8")
     return tmp_path
