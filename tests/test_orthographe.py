@@ -18,7 +18,8 @@ def test_a_typo_is_reported_with_its_place_and_the_way_to_accept_a_word(project)
                                   ("md", "Puis une\nerreurr ici.")])
     problems = check([project.path / "docs" / "page.md", project.path / "notebooks" / "nb.ipynb"], project.path)
     assert len(problems) == 2, problems
-    assert problems[0].startswith("docs/page.md:8 : « donées » est inconnu"), problems[0]
+    line = (project.path / "docs" / "page.md").read_text(encoding="utf-8").split("\n").index("Le modèle lit les donées.") + 1
+    assert problems[0].startswith(f"docs/page.md:{line} : « donées » est inconnu"), problems[0]
     assert problems[1].startswith("notebooks/nb.ipynb (cellule 3, ligne 2) : « erreurr »"), problems[1]
     assert all("ajoutez-le sur une ligne de includes/vocabulaire.txt" in p for p in problems)
     # A legitimate word added to the house vocabulary is accepted

@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ENV
+from conftest import ENV, TODAY
 
 # Two builds in one process, as `mkdocs serve` does them (the hooks stay loaded), with a change in between.
 REBUILD = textwrap.dedent("""
@@ -53,7 +53,7 @@ def test_a_saved_page_is_converted_again_the_others_are_not(project):
     project.page("b.md", "B", "Page B.", "# B\n\n## Suite\n\nTexte.\n")
     assert project.build().returncode == 0
     (first, second), log = _serve_twice(project, "Path('docs/b.md').write_text("
-                                        "'---\\ntitle: B\\ndescription: Page B.\\n---\\n# B\\n\\n## Suite\\n\\nNouveau.\\n')")
+                                        f"'---\\ntitle: B\\ndescription: Page B.\\nrevue: {TODAY}\\n---\\n# B\\n\\n## Suite\\n\\nNouveau.\\n')")
     assert first["ok"] and second["ok"], log[-3000:]
     assert first["converted"] == ["a.md", "b.md", "index.md"]
     assert second["converted"] == ["b.md"]              # a.md and index.md came from the cache
