@@ -22,7 +22,8 @@ from mkdocs.plugins import event_priority
 
 EXCLUDED = {"ressources/references.md"}
 LOWERED = {"fil-rouge/donnees.md": 0.2, "ressources/bibliographie.md": 0.3, "ressources/glossaire.md": 0.3,
-           "index.md": 0.5, "contribuer.md": 0.3}
+           "index.md": 0.5, "contribuer.md": 0.3, "ce-qui-a-change.md": 0.2}
+LOWERED_DIRS = {"quiz/": 0.3}  # the quizzes ask about every notion: found, after the chapters
 NOTEBOOKS = 0.3  # boost of every notebook page: its code and outputs repeat the words of the chapters
 DESCRIPTION = "description"
 
@@ -36,6 +37,8 @@ def on_pre_build(config):
 def on_page_context(context, page, config, nav):
     uri = page.file.src_uri
     boost = NOTEBOOKS if uri.endswith(".ipynb") else LOWERED.get(uri)
+    if boost is None:
+        boost = next((b for d, b in LOWERED_DIRS.items() if uri.startswith(d)), None)
     _pages[page.url] = {"exclude": uri in EXCLUDED, "boost": boost, "description": page.meta.get("description")}
     return context
 

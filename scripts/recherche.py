@@ -16,11 +16,13 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ROOT / "tests" / "data" / "recherche.yml"
-# The thresholds of tests/test_search.py, a little under what Material's search reaches with
-# hooks/search_ranking.py (78 % and 94 % on 2026-12-01; 69 % and 89 % before), so that a change that ranks
-# worse fails. Issue 18 asks for 90 % and 100 %: not reached. Material's lunr.js searches by word prefix with
-# no stemming (« coûte » does not find « coût ») and counts a title a thousand times the text.
-FIRST, TOP5 = 0.75, 0.90
+# The thresholds of tests/test_search.py, at what Material's search reaches with hooks/search_ranking.py and
+# overrides/partials/recherche-tirets.js (81 % and 96 % on 2026-12-01, once the query's long words lose a final
+# « s »/« e » and the quizzes and changelog are lowered; 76 % and 94 % before, 69 % and 89 % without the hook),
+# so that a change that ranks worse fails. Issue 18 asks for 90 % and 100 %: not reached. Material's lunr.js
+# searches by word prefix, with no French stemmer in its `lang: fr` pipeline (adding `stemmer` applies the
+# English one: « glossaire » then finds nothing), and counts a title a thousand times the text.
+FIRST, TOP5 = 0.80, 0.95
 RESULT_LINKS = ".md-search-result__list > .md-search-result__item > .md-search-result__link"
 
 

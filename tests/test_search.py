@@ -44,3 +44,20 @@ def test_ranking_leaves_out_lowers_describes_and_drops_empty_sections():
     assert "adapter/rag/#indexer" not in out                             # no empty result…
     assert out["adapter/rag/#decouper"]["title"] == "Indexer — Découper"  # …its title kept
     assert out["fil-rouge/01-donnees/"]["boost"] == 0.3
+
+
+def test_quizzes_and_changelog_are_lowered_under_the_chapters():
+    """The quizzes and « Ce qui a changé » name every notion: before this boost they came first (« quel modèle
+    choisir » found quiz/choisir-evaluer/ before modeles/choisir-un-modele/)."""
+    from types import SimpleNamespace
+    import search_ranking
+    search_ranking.on_pre_build(None)
+    for uri in ("quiz/choisir-evaluer.md", "ce-qui-a-change.md", "modeles/choisir-un-modele.md"):
+        page = SimpleNamespace(file=SimpleNamespace(src_uri=uri), url=uri.removesuffix(".md") + "/", meta={})
+        search_ranking.on_page_context({}, page, None, None)
+    boosts = {url: p["boost"] for url, p in search_ranking._pages.items()}
+    assert boosts["quiz/choisir-evaluer/"] is not None and boosts["quiz/choisir-evaluer/"] < 1, \
+        "les quiz doivent venir après les chapitres (LOWERED_DIRS de hooks/search_ranking.py)"
+    assert boosts["ce-qui-a-change/"] is not None and boosts["ce-qui-a-change/"] < 1, \
+        "« Ce qui a changé » doit venir après les chapitres (LOWERED de hooks/search_ranking.py)"
+    assert boosts["modeles/choisir-un-modele/"] is None, "un chapitre garde le poids ordinaire"
