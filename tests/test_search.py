@@ -61,3 +61,31 @@ def test_quizzes_and_changelog_are_lowered_under_the_chapters():
     assert boosts["ce-qui-a-change/"] is not None and boosts["ce-qui-a-change/"] < 1, \
         "« Ce qui a changé » doit venir après les chapitres (LOWERED de hooks/search_ranking.py)"
     assert boosts["modeles/choisir-un-modele/"] is None, "un chapitre garde le poids ordinaire"
+
+
+def rewritten(chromium, queries: list[str]) -> list[str]:
+    """What overrides/partials/recherche-tirets.js sends to the search worker for each query typed."""
+    from pathlib import Path
+    script = (Path(__file__).parent.parent / "overrides" / "partials" / "recherche-tirets.js").read_text("utf-8")
+    page = chromium.new_page()
+    try:
+        page.set_content("<html><body></body></html>")
+        page.evaluate("""() => { window.sent = []
+            window.Worker = class { postMessage(message) { window.sent.push(message.data) } } }""")
+        page.add_script_tag(content=script)
+        return page.evaluate("queries => queries.map(q => { new Worker().postMessage({type: 2, data: q}); "
+                             "return window.sent.pop() })", queries)
+    finally:
+        page.close()
+
+
+def test_the_query_leaves_out_french_stop_words(chromium):
+    """« ai » matched « AIPD » and « de » matched « demande » (lunr.js matches each word as a prefix): the RGPD et
+    AIPD page came before « Ai-je besoin d'un LLM ? »."""
+    out = rewritten(chromium, ["ai-je besoin d'un LLM", "injection de prompt", "répondre à partir de mes documents",
+                               "RAG", "de"])
+    assert out[0].split() == ["besoin", "d'un", "LLM"], out[0]
+    assert out[1].split() == ["injection", "prompt"], out[1]
+    assert out[2].split() == ["répondr", "partir", "document"], out[2]
+    assert out[3] == "RAG"
+    assert out[4] == "de", "une requête faite de mots vides reste telle quelle"
