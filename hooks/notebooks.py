@@ -97,6 +97,7 @@ def _relevant_bytes(path: Path, root: Path) -> bytes:
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
             notebook.get("metadata", {}).get("kallm", {}).pop("revue", None)
+            notebook.get("metadata", {}).get("kallm", {}).pop("mots_cles", None)  # search terms, no output
         except (ValueError, AttributeError):
             return path.read_bytes()  # execute() reports the unreadable notebook
         return json.dumps(notebook, sort_keys=True, ensure_ascii=False).encode()
@@ -266,6 +267,8 @@ def on_page_context(context, page, config, nav):
         raise PluginError(f"{SOURCE_DIR}/{uri} : la métadonnée `kallm.description` manque "
                           "(une phrase qui résume le notebook, voir CONTRIBUTING.md).")
     page.meta["description"] = description
+    if "mots_cles" in meta:  # key terms for the search (hooks/search_ranking.py)
+        page.meta["mots_cles"] = meta["mots_cles"]
     repo = (config.repo_url or "").rstrip("/")
     branch = config.extra.get("notebooks_branch", "main")
     if repo:

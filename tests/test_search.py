@@ -1,7 +1,12 @@
 """The site's search puts the chapter a reader wants first (hooks/search_ranking.py, scripts/recherche.py)."""
+from pathlib import Path
+
+import search_ranking
 from browser import serve
 from recherche import FIRST, TOP5, evaluate, load_queries, report, score
 from search_ranking import rank
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_reader_queries_find_their_page_first(chromium, built_site):
@@ -50,7 +55,6 @@ def test_quizzes_and_changelog_are_lowered_under_the_chapters():
     """The quizzes and « Ce qui a changé » name every notion: before this boost they came first (« quel modèle
     choisir » found quiz/choisir-evaluer/ before modeles/choisir-un-modele/)."""
     from types import SimpleNamespace
-    import search_ranking
     search_ranking.on_pre_build(None)
     for uri in ("quiz/choisir-evaluer.md", "ce-qui-a-change.md", "modeles/choisir-un-modele.md"):
         page = SimpleNamespace(file=SimpleNamespace(src_uri=uri), url=uri.removesuffix(".md") + "/", meta={})
@@ -65,8 +69,7 @@ def test_quizzes_and_changelog_are_lowered_under_the_chapters():
 
 def rewritten(chromium, queries: list[str]) -> list[str]:
     """What overrides/partials/recherche-tirets.js sends to the search worker for each query typed."""
-    from pathlib import Path
-    script = (Path(__file__).parent.parent / "overrides" / "partials" / "recherche-tirets.js").read_text("utf-8")
+    script = (ROOT / "overrides" / "partials" / "recherche-tirets.js").read_text("utf-8")
     page = chromium.new_page()
     try:
         page.set_content("<html><body></body></html>")
@@ -89,3 +92,71 @@ def test_the_query_leaves_out_french_stop_words(chromium):
     assert out[2].split() == ["répondr", "partir", "document"], out[2]
     assert out[3] == "RAG"
     assert out[4] == "de", "une requête faite de mots vides reste telle quelle"
+
+
+def test_key_terms_go_to_the_first_entry_of_their_page():
+    """« Mistral Llama Qwen » : the panorama names the families in its text only, and came ninth, after every
+    page holding one of them in a heading. Its `mots_cles` go to a field weighed like a title (mkdocs.yml)."""
+    entries = [{"location": "modeles/panorama/", "title": "Panorama des modèles", "text": "<p>En bref</p>"},
+               {"location": "modeles/panorama/#etat-des-lieux", "title": "État des lieux", "text": "<p>Llama</p>"}]
+    pages = {"modeles/panorama/": {"key_terms": search_ranking.key_terms(["Llama", " Mistral ", "Qwen"])}}
+    out = {e["location"]: e for e in rank(entries, pages)}
+    assert out["modeles/panorama/"][search_ranking.KEY_TERMS] == "Llama, Mistral, Qwen"
+    assert search_ranking.KEY_TERMS not in out["modeles/panorama/#etat-des-lieux"]  # the page once, not each section
+    assert search_ranking.key_terms("Llama") is None and search_ranking.key_terms([""]) is None
+
+
+def test_the_key_terms_field_is_weighed_like_a_title():
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
+    fields = search["fields"]
+    assert fields[search_ranking.KEY_TERMS]["boost"] >= fields["description"]["boost"]
+    assert fields[search_ranking.KEY_TERMS]["boost"] >= fields["title"]["boost"] / 2
+
+
+def test_key_terms_are_read_on_pages_and_notebooks_and_checked():
+    """Every `mots_cles` of the guide is a list of terms (hooks/front_matter.py warns otherwise, which fails the
+    strict build) and the hook reads it from the page's metadata."""
+    import json
+    import logging
+    import re
+    from types import SimpleNamespace
+    import yaml
+    import front_matter
+    found = 0
+    for path in sorted((ROOT / "docs").rglob("*.md")):
+        match = re.match(r"---\n(.*?)\n---\n", path.read_text(encoding="utf-8"), re.S)
+        terms = (yaml.safe_load(match.group(1)) or {}).get("mots_cles") if match else None
+        if terms is not None:
+            found += 1
+            assert search_ranking.key_terms(terms), f"{path.relative_to(ROOT)} : mots_cles n'est pas une liste"
+    for path in sorted((ROOT / "notebooks").rglob("*.ipynb")):
+        terms = json.loads(path.read_text(encoding="utf-8"))["metadata"].get("kallm", {}).get("mots_cles")
+        if terms is not None:
+            found += 1
+            assert search_ranking.key_terms(terms), f"{path.relative_to(ROOT)} : kallm.mots_cles n'est pas une liste"
+    assert found >= 5
+    search_ranking.on_pre_build(None)
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="adapter/rag.md"), url="adapter/rag/",
+                           meta={"description": "La RAG.", "mots_cles": ["RAG", "reranking"]})
+    search_ranking.on_page_context({}, page, None, None)
+    assert search_ranking._pages["adapter/rag/"]["key_terms"] == "RAG, reranking"
+    warnings = []
+    handler = logging.Handler()
+    handler.emit = warnings.append
+    front_matter.log.addHandler(handler)
+    try:
+        for terms in ("RAG, reranking", [], ["RAG", 3]):
+            page.meta = {"title": "La RAG", "description": "La RAG.", "mots_cles": terms}
+            front_matter.on_page_markdown("", page, None, None)
+        page.meta = {"title": "La RAG", "description": "La RAG.", "mots_cles": ["RAG"]}
+        front_matter.on_page_markdown("", page, None, None)
+    finally:
+        front_matter.log.removeHandler(handler)
+    assert len(warnings) == 3 and all("mots_cles" in w.getMessage() for w in warnings)
