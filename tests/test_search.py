@@ -86,12 +86,51 @@ def test_the_query_leaves_out_french_stop_words(chromium):
     """« ai » matched « AIPD » and « de » matched « demande » (lunr.js matches each word as a prefix): the RGPD et
     AIPD page came before « Ai-je besoin d'un LLM ? »."""
     out = rewritten(chromium, ["ai-je besoin d'un LLM", "injection de prompt", "répondre à partir de mes documents",
-                               "RAG", "de"])
-    assert out[0].split() == ["besoin", "d'un", "LLM"], out[0]
-    assert out[1].split() == ["injection", "prompt"], out[1]
-    assert out[2].split() == ["répondr", "partir", "document"], out[2]
-    assert out[3] == "RAG"
-    assert out[4] == "de", "une requête faite de mots vides reste telle quelle"
+                               "de"])
+    assert prefixes(out[0]) == ["besoin", "LLM"], out[0]
+    assert prefixes(out[1]) == ["injection", "prompt"], out[1]
+    assert prefixes(out[2]) == ["répondr", "partir", "document"], out[2]
+    assert out[3].split() == ["de^1", "de"], "une requête faite de mots vides reste telle quelle"
+
+
+def prefixes(query: str) -> list[str]:
+    """The words of a rewritten query that Material matches as prefixes (it adds a `*` to them)."""
+    return [word for word in query.split() if "^" not in word]
+
+
+def test_each_word_is_also_matched_exactly_and_an_apostrophe_splits(chromium):
+    """lunr.js adds up every word a prefix matches: « Mettre un LLM en production (LLMOps) » outranked
+    « Coût financier et environnemental » for « combien coûte un LLM ». Each word also goes exactly, as the
+    same term (Material would list a different one as missing from the results that match the prefix only)."""
+    out = rewritten(chromium, ["combien coûte un LLM", "mécanisme d'attention", "llama.cpp", "pré-entraînement"])
+    assert out[0].split() == ["combien^1", "combien", "coût^1", "coût", "LLM^1", "LLM"], out[0]
+    assert out[1].split() == ["mécanism^1", "mécanism", "attention^1", "attention"], out[1]
+    assert out[2] == "llama.cpp", "un mot qui n'est pas fait que de lettres et de chiffres reste tel quel"
+    assert prefixes(out[3]) == ["pré", "entraînement"], out[3]
+
+
+def test_the_index_splits_words_at_parentheses_and_apostrophes():
+    """With Material's default separator (spaces and hyphens), « (*jailbreak*) » was indexed as « (jailbreak) »
+    and « l'attention » as one word: a reader typing « jailbreak » or « attention » did not find them."""
+    import re
+    search = search_config()
+    separator = re.compile(search["separator"])
+    words = [w for w in separator.split("L'injection (jailbreak), « RAG » : l’attention [voir] pré-entraînement")
+             if w]
+    assert words == ["L", "injection", "jailbreak", "RAG", "l", "attention", "voir", "pré", "entraînement"], words
+    assert [w for w in separator.split("llama.cpp 3,5 F1") if w] == ["llama.cpp", "3", "5", "F1"]
+
+
+def search_config() -> dict:
+    """The `search` plugin's settings in mkdocs.yml."""
+    import yaml
+
+    class Loader(yaml.SafeLoader):
+        pass
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV
+    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
+    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+    return next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
 
 
 def test_key_terms_go_to_the_first_entry_of_their_page():
@@ -107,15 +146,7 @@ def test_key_terms_go_to_the_first_entry_of_their_page():
 
 
 def test_the_key_terms_field_is_weighed_like_a_title():
-    import yaml
-
-    class Loader(yaml.SafeLoader):
-        pass
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)  # !ENV
-    Loader.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffix, node: None)
-    config = yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-    search = next(p["search"] for p in config["plugins"] if isinstance(p, dict) and "search" in p)
-    fields = search["fields"]
+    fields = search_config()["fields"]
     assert fields[search_ranking.KEY_TERMS]["boost"] >= fields["description"]["boost"]
     assert fields[search_ranking.KEY_TERMS]["boost"] >= fields["title"]["boost"] / 2
 

@@ -5,6 +5,12 @@
 // Each word of five letters or more also loses a final « s » then a final « e » (« coûte » -> « coût »,
 // « documents » -> « document »): lunr.js matches the words that begin with what is typed and the French
 // stemmer is not in Material's pipeline for `lang: fr`, so a plural or a conjugated verb missed its noun.
+// An apostrophe between two letters becomes a space too (« d'attention » -> « d attention »): the index splits
+// words there (`separator` in mkdocs.yml), and the elided article then goes with the stop words below.
+// Each word of letters and digits is also sent once matched exactly (« LLM^1 »), beside its prefix (« LLM* »):
+// lunr.js adds up every word a prefix matches, so a heading holding « LLM » and « LLMOps » outranked one holding
+// « LLM » alone; the exact match gives back the edge to the word the reader typed. Both are the same term, so
+// Material does not list the exact one as missing from a result that matches the prefix only.
 // The French stop words (« de », « un », « mes », « ai »…) are left out of the query: lunr.js drops them from the
 // index, but a word typed is matched as a prefix, so « de » matched « demande » or « déploiement » and « ai »
 // matched « AIPD », sending the reader to pages that hold none of the other words. A query made only of stop
@@ -29,10 +35,12 @@
       if (message && message.type === QUERY && typeof message.data === "string") {
         const words = message.data
           .replace(/([\p{L}\p{N}])-(?=[\p{L}\p{N}])/gu, "$1 ")
-          .replace(/[\p{L}]{5,}/gu, word => word.replace(/s$/u, "").replace(/e$/u, ""))
+          .replace(/(\p{L})['’](?=\p{L})/gu, "$1 ")
           .split(/\s+/).filter(Boolean)
         const kept = words.filter(word => !STOP_WORDS.has(word.toLowerCase()))
-        message = { ...message, data: (kept.length ? kept : words).join(" ") }
+        const stem = word => /^\p{L}{5,}$/u.test(word) ? word.replace(/s$/u, "").replace(/e$/u, "") : word
+        message = { ...message, data: (kept.length ? kept : words).map(stem)
+          .map(word => /^[\p{L}\p{N}]+$/u.test(word) ? `${word}^1 ${word}` : word).join(" ") }
       }
       return post.call(this, message, ...rest)
     }
