@@ -1,6 +1,7 @@
 """Every Markdown page declares `title` and `description` in its front matter (see CONTRIBUTING.md).
 
-A page without them is reported as a warning, which strict mode turns into a failed build.
+A page without them is reported as a warning, which strict mode turns into a failed build. So is a `mots_cles`
+(the terms the page explains, for the search: hooks/search_ranking.py) that is not a list of terms.
 """
 import logging
 
@@ -20,4 +21,11 @@ def on_page_markdown(markdown, page, config, files):
                 page.file.src_uri,
                 key,
             )
+    terms = page.meta.get("mots_cles")
+    if terms is not None and not (isinstance(terms, list) and terms
+                                  and all(isinstance(t, str) and t.strip() for t in terms)):
+        log.warning(
+            "docs/%s : `mots_cles` doit être une liste de termes, par exemple :\nmots_cles: [RAG, reranking]",
+            page.file.src_uri,
+        )
     return markdown

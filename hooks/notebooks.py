@@ -15,7 +15,8 @@ KALLM_NOTEBOOKS unset (or `executer`): they execute every notebook that changed,
 Each notebook's metadata holds `kallm.description` (one sentence, like a page's front matter) and may
 hold `kallm.timeout` (seconds for the whole notebook: see `time_limit` in hooks/notebook_execution.py) and `kallm.results_from`
 (names of the notebooks whose results file, written by `fil_rouge.save_results`, it reads: they are
-inputs too, so it runs again when they change; notebooks run in name order, so name it after them).
+inputs too, so it runs again when they change; notebooks run in name order, so name it after them) and
+`kallm.mots_cles` (key terms for the search, like a page's `mots_cles`: hooks/search_ranking.py; not an input).
 
 Run by hand (`make notebooks-executer`): `python hooks/notebooks.py [--force] [NOTEBOOK ...]`.
 """
@@ -97,6 +98,7 @@ def _relevant_bytes(path: Path, root: Path) -> bytes:
         try:
             notebook = json.loads(path.read_text(encoding="utf-8"))
             notebook.get("metadata", {}).get("kallm", {}).pop("revue", None)
+            notebook.get("metadata", {}).get("kallm", {}).pop("mots_cles", None)  # search terms, no output
         except (ValueError, AttributeError):
             return path.read_bytes()  # execute() reports the unreadable notebook
         return json.dumps(notebook, sort_keys=True, ensure_ascii=False).encode()
@@ -266,6 +268,12 @@ def on_page_context(context, page, config, nav):
         raise PluginError(f"{SOURCE_DIR}/{uri} : la métadonnée `kallm.description` manque "
                           "(une phrase qui résume le notebook, voir CONTRIBUTING.md).")
     page.meta["description"] = description
+    if "mots_cles" in meta:  # key terms for the search (hooks/search_ranking.py)
+        terms = meta["mots_cles"]
+        if not (isinstance(terms, list) and terms and all(isinstance(t, str) and t.strip() for t in terms)):
+            raise PluginError(f"{SOURCE_DIR}/{uri} : `kallm.mots_cles` doit être une liste de termes, "
+                              'par exemple ["TF-IDF", "régression logistique"].')
+        page.meta["mots_cles"] = terms
     repo = (config.repo_url or "").rstrip("/")
     branch = config.extra.get("notebooks_branch", "main")
     if repo:

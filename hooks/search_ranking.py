@@ -11,6 +11,10 @@ glossary. Before Material writes search/search_index.json, this hook:
 - gives each page's first entry the page's `description` (front matter, or `kallm.description` for a
   notebook) in the field of that name, weighed in mkdocs.yml (`plugins: search: fields:`): the sentence that
   says what the page is about counts more than a passing mention;
+- gives it also the page's `mots_cles` (front matter, or `kallm.mots_cles` for a notebook: the few terms
+  the page explains, as a reader would name them) in the field KEY_TERMS, weighed like a title: a page that
+  explains a notion in its text, under headings that do not name it, comes before the pages that name it
+  once in a heading;
 - drops the sections that have no text of their own (a heading followed at once by a sub-heading), which
   showed as empty results; their title is kept in the entry of their first sub-section.
 
@@ -26,6 +30,7 @@ LOWERED = {"fil-rouge/donnees.md": 0.2, "ressources/bibliographie.md": 0.3, "res
 LOWERED_DIRS = {"quiz/": 0.3}  # the quizzes ask about every notion: found, after the chapters
 NOTEBOOKS = 0.3  # boost of every notebook page: its code and outputs repeat the words of the chapters
 DESCRIPTION = "description"
+KEY_TERMS = "mots_cles"
 
 _pages: dict[str, dict] = {}  # page URL -> what the ranking needs to know about the page
 
@@ -39,8 +44,17 @@ def on_page_context(context, page, config, nav):
     boost = NOTEBOOKS if uri.endswith(".ipynb") else LOWERED.get(uri)
     if boost is None:
         boost = next((b for d, b in LOWERED_DIRS.items() if uri.startswith(d)), None)
-    _pages[page.url] = {"exclude": uri in EXCLUDED, "boost": boost, "description": page.meta.get("description")}
+    _pages[page.url] = {"exclude": uri in EXCLUDED, "boost": boost, "description": page.meta.get("description"),
+                        "key_terms": key_terms(page.meta.get(KEY_TERMS))}
     return context
+
+
+def key_terms(value) -> str | None:
+    """The `mots_cles` of a page as one string (« RAG, reranking »); None when there are none. A value that is
+    not a list of words is reported by hooks/front_matter.py."""
+    if isinstance(value, list) and all(isinstance(term, str) and term.strip() for term in value):
+        return ", ".join(term.strip() for term in value) or None
+    return None
 
 
 def rank(entries: list[dict], pages: dict[str, dict]) -> list[dict]:
@@ -60,6 +74,8 @@ def rank(entries: list[dict], pages: dict[str, dict]) -> list[dict]:
         pending = None
         if not anchor and page.get("description"):
             entry[DESCRIPTION] = page["description"]
+        if not anchor and page.get("key_terms"):
+            entry[KEY_TERMS] = page["key_terms"]
         if page.get("boost") is not None:
             entry["boost"] = page["boost"]
         out.append(entry)

@@ -172,3 +172,40 @@ def test_unknown_notebook_mode_says_which_values_exist(project):
     result = project.build(env={"KALLM_NOTEBOOKS": "vite"})
     assert result.returncode != 0
     assert "KALLM_NOTEBOOKS='vite'" in result.stdout and "executer" in result.stdout and "apercu" in result.stdout
+
+
+def test_a_notebook_s_review_date_and_key_terms_do_not_make_it_run_again(tmp_path):
+    """`kallm.revue` (hooks/fraicheur.py) and `kallm.mots_cles` (hooks/search_ranking.py) change no output: the
+    notebook keeps its executed copy when they change; its code or description does not."""
+    from notebooks import _relevant_bytes
+    source = tmp_path / "notebooks" / "02-essai.ipynb"
+    source.parent.mkdir(parents=True)
+
+    def inputs(kallm: dict) -> bytes:
+        nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)", id="cellule")])
+        nb.metadata["kallm"] = kallm
+        nbformat.write(nb, source)
+        return _relevant_bytes(source, tmp_path)
+    before = inputs({"description": "Un essai.", "revue": "2026-12-01"})
+    assert inputs({"description": "Un essai.", "revue": "2027-01-15", "mots_cles": ["TF-IDF"]}) == before
+    assert inputs({"description": "Un autre essai.", "revue": "2026-12-01"}) != before
+
+
+def test_a_notebook_s_key_terms_reach_its_page_or_fail_the_build(tmp_path):
+    from types import SimpleNamespace
+    from mkdocs.exceptions import PluginError
+    from notebooks import on_page_context
+    source = tmp_path / "notebooks" / "fil-rouge" / "02-essai.ipynb"
+    source.parent.mkdir(parents=True)
+    config = SimpleNamespace(config_file_path=str(tmp_path / "mkdocs.yml"), repo_url="", extra={})
+    page = SimpleNamespace(file=SimpleNamespace(src_uri="fil-rouge/02-essai.ipynb"), meta={})
+    for terms, ok in ((["TF-IDF", "régression logistique"], True), ("TF-IDF", False), ([""], False)):
+        nb = nbformat.v4.new_notebook()
+        nb.metadata["kallm"] = {"description": "Un essai.", "mots_cles": terms}
+        nbformat.write(nb, source)
+        if ok:
+            on_page_context({}, page, config, None)
+            assert page.meta["mots_cles"] == terms
+        else:
+            with pytest.raises(PluginError, match="kallm.mots_cles"):
+                on_page_context({}, page, config, None)
