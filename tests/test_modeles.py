@@ -91,3 +91,20 @@ def test_malformed_template_fails_with_its_name(project, text, message):
     result = project.build()
     assert result.returncode != 0
     assert f"includes/modeles/casse.md : {message}" in result.stdout
+
+
+def test_a_changed_template_is_converted_again_and_an_unchanged_one_is_not(tmp_path, monkeypatch):
+    """The conversion is kept for the rebuilds of `mkdocs serve`, by the template's text: never stale."""
+    import modeles
+    import pypandoc
+    calls = []
+    real = pypandoc.convert_text
+    monkeypatch.setattr(pypandoc, "convert_text", lambda *a, **k: calls.append(a[0]) or real(*a, **k))
+    modeles._pandoc.cache_clear()
+    source = tmp_path / "essai.md"
+    source.write_text(GOOD, encoding="utf-8")
+    first = modeles.convert(source, "docx")
+    assert modeles.convert(source, "docx") == first and len(calls) == 1
+    changed = GOOD.replace("### Première partie", "### Partie modifiée")
+    source.write_text(changed, encoding="utf-8")
+    assert docx_headings(modeles.convert(source, "docx")) == headings(changed) and len(calls) == 2
