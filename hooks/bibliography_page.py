@@ -1,15 +1,22 @@
-"""The Bibliographie page (front matter `bibliographie: true`) lists every entry of bibliography.bib.
+"""What mkdocs-bibtex writes, put right after it, on every page.
 
-mkdocs-bibtex renders `\\full_bibliography` as footnote definitions that nothing references, which
-strict mode rejects (`anchors: warn`); here they become a plain numbered list.
+- The Bibliographie page (front matter `bibliographie: true`) lists every entry of bibliography.bib.
+  mkdocs-bibtex renders `\\full_bibliography` as footnote definitions that nothing references, which
+  strict mode rejects (`anchors: warn`); here they become a plain numbered list.
+- pandoc's citeproc wraps an author whose name it must not recase (`author = {{vLLM Project}}`) in a
+  pandoc span, `[VLLM PROJECT]{.nocase}`, that Python-Markdown does not know and showed as typed: the
+  span's text is kept, without its brackets.
 """
 import re
 
 from mkdocs.plugins import event_priority
 
+NOCASE = re.compile(r"\[([^\[\]\n]*)\]\{\.nocase\}")
+
 
 @event_priority(-50)  # after mkdocs-bibtex
 def on_page_markdown(markdown, page, config, files):
+    markdown = NOCASE.sub(r"\1", markdown)
     if page.meta.get("bibliographie"):
         markdown = re.sub(r"^\[\^[^\]]+\]: ", "1. ", markdown, flags=re.M)
         # One block the site's checks recognise as references (authors' names in capitals are not acronyms)

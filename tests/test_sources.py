@@ -53,3 +53,13 @@ def test_unknown_key_stops_the_build_with_page_key_and_closest_keys(project):
     assert "docs/adapter/rag.md" in result.stdout and "@vaswani2017atention" in result.stdout
     assert "clés proches : @vaswani2017attention" in result.stdout
     assert "Traceback" not in result.stdout and "KeyError" not in result.stdout
+
+
+def test_a_corporate_author_shows_without_pandoc_s_nocase_span(project):
+    """`author = {{vLLM Project}}`: citeproc writes `[VLLM PROJECT]{.nocase}`, which the page showed as typed."""
+    project.page("a.md", "A", "Une phrase.", "# A\n\nLa quantification dans vLLM [@vllm2026quantization].\n")
+    result = project.build()
+    assert result.returncode == 0, result.stdout[-3000:]
+    html = (project.path / "site" / "a" / "index.html").read_text(encoding="utf-8")
+    assert "nocase" not in html and "]{" not in html
+    assert "PROJECT" in html or "Project" in html
