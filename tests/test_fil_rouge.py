@@ -126,3 +126,70 @@ def test_sample_covers_every_theme_of_the_split():
     assert len(subset) == 5 and {"télétravail", "classifications", "salaires"} <= themes
     assert "épargne salariale" not in themes
     assert subset.index.tolist() == fil_rouge.sample(df, "test", 5).index.tolist()   # fixed by the seed
+
+
+# ---- The classification head of notebooks 05–06 ---------------------------------------------------
+
+class _Tokenizer:
+    """Enough of a tokenizer for lot_tokenise: one token per word."""
+    pad_token_id, eos_token_id = 0, 2
+
+    def __call__(self, text, add_special_tokens=False):
+        return {"input_ids": [len(word) + 10 for word in text.split()]}
+
+
+def test_lot_tokenise_cuts_pads_and_masks():
+    ids, masque = fil_rouge.lot_tokenise(_Tokenizer(), ["un deux trois quatre", "court"], 3)
+    assert ids.tolist() == [[12, 14, 15], [15, 0, 0]]
+    assert masque.tolist() == [[1, 1, 1], [1, 0, 0]]
+
+
+def test_lot_tokenise_refuses_an_empty_text_and_says_where():
+    with pytest.raises(ValueError, match=r"texte\(s\) vide\(s\) aux positions \[1\]"):
+        fil_rouge.lot_tokenise(_Tokenizer(), ["un texte", "   "], 4)
+
+
+def test_themes_predits_keeps_the_likely_themes_and_never_answers_nothing():
+    import torch
+    logits = torch.full((2, len(fil_rouge.THEMES)), -3.0)
+    logits[0, 0], logits[0, 2] = 2.0, 1.0   # two themes above 0.5
+    logits[1, 4] = -1.0                      # none above 0.5: the most probable one
+    names = list(fil_rouge.THEMES)
+    assert fil_rouge.themes_predits(logits) == [[names[0], names[2]], [names[4]]]
+
+
+def test_themes_predits_refuses_scores_of_the_wrong_shape():
+    import torch
+    with pytest.raises(ValueError, match="attendu un tableau"):
+        fil_rouge.themes_predits(torch.zeros(3, 4))
+
+
+def test_the_head_is_saved_and_read_back_and_a_missing_one_says_which_notebook_to_run(tmp_path):
+    import torch
+    tete = fil_rouge.tete_themes(torch.arange(4.0), torch.full((4,), 2.0))
+    vecteurs = torch.randn(5, 4)
+    fil_rouge.enregistrer_tete(tete, tmp_path)
+    relue = fil_rouge.charger_tete(tmp_path)
+    assert torch.equal(relue(vecteurs), tete(vecteurs))
+    with pytest.raises(FileNotFoundError, match="05-fine-tuning-lora"):
+        fil_rouge.charger_tete(tmp_path / "ailleurs")
+
+
+def test_the_model_card_states_the_settings_notebook_05_runs_with():
+    """docs/boite-a-outils/fiche-projet-carte-modele.md describes the adapter: its settings are the notebook's."""
+    import re
+    notebook = json.loads((ROOT / "notebooks" / "fil-rouge" / "05-fine-tuning-lora.ipynb").read_text(encoding="utf-8"))
+    source = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "code")
+    value = {name: re.search(rf"^{name} = (\S+)", source, re.M)[1]
+             for name in ("N_ENTRAINEMENT", "TOKENS_TEXTE", "COUCHES_LORA", "RANG", "ALPHA", "EPOQUES", "TAILLE_LOT")}
+    card = (ROOT / "docs" / "boite-a-outils" / "fiche-projet-carte-modele.md").read_text(encoding="utf-8")
+    card = card.replace("\u00a0", " ")
+    expected = [f"{value['N_ENTRAINEMENT']} textes tirés au hasard", f"les {value['TOKENS_TEXTE']} premiers tokens",
+                f"des {value['COUCHES_LORA']} couches du haut", f"rang {value['RANG']}", f"alpha {value['ALPHA']}",
+                f"{value['EPOQUES']} époques", f"lots de {value['TAILLE_LOT']} textes"]
+    missing = [e for e in expected if e not in card]
+    assert not missing, f"la carte du modèle ne dit plus les réglages du notebook 05 : {missing}"
+
+
+def test_interval_text_writes_a_decimal_comma_and_a_real_minus_sign():
+    assert fil_rouge.interval_text([-0.0712, 0.031]) == "[\u22120,07\u00a0; 0,03]"

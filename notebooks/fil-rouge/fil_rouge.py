@@ -266,8 +266,8 @@ def rounded(summary: dict, keys: list[str]) -> dict:
 
 
 def interval_text(interval: list[float], decimals: int = 2) -> str:
-    """[0,61 ; 0,70], the way the guide writes an interval."""
-    low, high = (f"{v:.{decimals}f}".replace(".", ",") for v in interval)
+    """[0,61 ; 0,70], the way the guide writes an interval (a negative bound with a minus sign, −0,07)."""
+    low, high = (f"{v:.{decimals}f}".replace(".", ",").replace("-", "\u2212") for v in interval)
     return f"[{low}\u00a0; {high}]"
 
 
@@ -599,3 +599,98 @@ class PicMemoire:
         self._thread.join()
         self.pic_mo = max(self.pic_mo, self.rss_mo())
         return False
+
+
+# ---- Classer par une tête de classification (notebooks 05–06) --------------------------------------
+
+TETE_FICHIER = "tete-themes.pt"   # the head trained by notebook 05, saved beside the LoRA adapter
+
+
+def lot_tokenise(tokenizer, textes: list[str], max_tokens: int):
+    """The bodies cut to `max_tokens` tokens, padded on the right to `max_tokens`: (input_ids, attention_mask)."""
+    import torch
+    if not textes:
+        raise ValueError("lot_tokenise : aucun texte à tokeniser.")
+    ids = [tokenizer(t, add_special_tokens=False)["input_ids"][:max_tokens] for t in textes]
+    if any(not i for i in ids):
+        vides = [n for n, i in enumerate(ids) if not i]
+        raise ValueError(f"lot_tokenise : texte(s) vide(s) aux positions {vides} ; retirez-les avant de classer.")
+    pad = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else tokenizer.eos_token_id
+    input_ids = torch.full((len(ids), max_tokens), pad, dtype=torch.long)
+    masque = torch.zeros((len(ids), max_tokens), dtype=torch.long)
+    for n, i in enumerate(ids):
+        input_ids[n, :len(i)] = torch.tensor(i)
+        masque[n, :len(i)] = 1
+    return input_ids, masque
+
+
+def moyenne_des_etats(etats, masque):
+    """Mean of the hidden states over each text's real tokens (padding excluded): one vector per text."""
+    poids = masque.unsqueeze(-1).to(etats.dtype)
+    return (etats * poids).sum(1) / poids.sum(1)
+
+
+def tete_themes(moyenne, ecart):
+    """The classification head: standardise the mean hidden state (train mean and spread), then one linear
+    layer, one score (logit) per theme of THEMES."""
+    import torch
+
+    class TeteThemes(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.register_buffer("moyenne", moyenne.detach().clone().float())
+            self.register_buffer("ecart", ecart.detach().clone().float())
+            self.lineaire = torch.nn.Linear(len(moyenne), len(THEMES))
+
+        def forward(self, vecteurs):
+            return self.lineaire((vecteurs.float() - self.moyenne) / self.ecart)
+
+    return TeteThemes()
+
+
+def themes_predits(logits) -> list[list[str]]:
+    """The themes whose probability is above 0.5 for each text; the most probable one where none is
+    (every text of the corpus has at least one theme)."""
+    import torch
+    if logits.ndim != 2 or logits.shape[1] != len(THEMES):
+        raise ValueError(f"themes_predits : attendu un tableau (textes, {len(THEMES)} thèmes), reçu {tuple(logits.shape)}.")
+    noms = list(THEMES)
+    retenus = torch.sigmoid(logits) > 0.5
+    return [[noms[j] for j in range(len(noms)) if ligne[j]] or [noms[int(torch.argmax(score))]]
+            for ligne, score in zip(retenus, logits)]
+
+
+def scores_par_tete(model, tete, tokenizer, textes: list[str], max_tokens: int, taille_lot: int = 32):
+    """Theme logits of each text: the causal LM's last hidden states (its `.model`, the transformer without
+    the vocabulary layer), averaged over the text's tokens, through the head. Returns (logits, seconds)."""
+    import time
+    import torch
+    transformer = model.get_base_model().model if hasattr(model, "get_base_model") else model.model
+    debut = time.perf_counter()
+    sorties = []
+    with torch.no_grad():
+        for i in range(0, len(textes), taille_lot):
+            ids, masque = lot_tokenise(tokenizer, textes[i:i + taille_lot], max_tokens)
+            etats = transformer(input_ids=ids, attention_mask=masque).last_hidden_state
+            sorties.append(tete(moyenne_des_etats(etats, masque)))
+    return torch.cat(sorties), time.perf_counter() - debut
+
+
+def enregistrer_tete(tete, dossier: Path) -> Path:
+    dossier.mkdir(parents=True, exist_ok=True)
+    import torch
+    chemin = dossier / TETE_FICHIER
+    torch.save(tete.state_dict(), chemin)
+    return chemin
+
+
+def charger_tete(dossier: Path):
+    """The head saved by `enregistrer_tete` (notebook 05) in `dossier`."""
+    import torch
+    chemin = dossier / TETE_FICHIER
+    if not chemin.is_file():
+        raise FileNotFoundError(f"{chemin} est introuvable : exécutez d'abord le notebook 05-fine-tuning-lora.")
+    etat = torch.load(chemin)
+    tete = tete_themes(etat["moyenne"], etat["ecart"])
+    tete.load_state_dict(etat)
+    return tete.eval()
