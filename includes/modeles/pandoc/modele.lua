@@ -2,8 +2,8 @@
 --
 -- * Les cases à cocher (« - [ ] ») deviennent des paragraphes qui commencent par ☐ : une seule marque
 --   par ligne, sans puce devant la case.
--- * Un tableau occupe toute la largeur de la page : première colonne plus étroite, les autres se partagent
---   le reste (sans largeurs, Word resserre les colonnes et coupe les mots).
+-- * Un tableau occupe toute la largeur de la page, chaque colonne au moins aussi large que son mot le plus
+--   long (sans largeurs, Word resserre les colonnes et coupe les mots).
 -- * Une cellule vide du corps d'un tableau reçoit deux lignes blanches : de la place pour écrire à la main.
 -- * Un trait d'union entre deux chiffres devient insécable (U+2011) : « R. 311-3-1-1 » ne se coupe pas
 --   en fin de ligne.
@@ -50,12 +50,62 @@ local function blank(cell)
   return pandoc.utils.stringify(cell.contents):match('^%s*$') ~= nil
 end
 
+local function longest_word(text)
+  local longest = 0
+  for word in text:gmatch('%S+') do
+    longest = math.max(longest, utf8.len(word) or #word)
+  end
+  return longest
+end
+
+-- Largeurs relatives des colonnes : chaque colonne reçoit au moins la place de son mot le plus long
+-- (aucun mot coupé), le reste de la ligne (environ 80 caractères sur une page A4 en portrait) se partage
+-- selon la longueur moyenne des cellules ; une colonne vide, à remplir, en reçoit sa part.
+local function widths(tbl, n)
+  if n == 2 then
+    return { 0.4, 0.6 }
+  end
+  local longest, total, rows = {}, {}, 0
+  for i = 1, n do
+    longest[i], total[i] = 4, 0
+  end
+  local function visit(row)
+    rows = rows + 1
+    for i, cell in ipairs(row.cells) do
+      if i <= n then
+        local text = pandoc.utils.stringify(cell.contents)
+        longest[i] = math.max(longest[i], longest_word(text))
+        total[i] = total[i] + (utf8.len(text) or #text)
+      end
+    end
+  end
+  for _, row in ipairs(tbl.head.rows) do visit(row) end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do visit(row) end
+  end
+  local base, weight, sum_base, sum_weight = {}, {}, 0, 0
+  for i = 1, n do
+    base[i] = longest[i] * 1.3 + 3
+    weight[i] = total[i] / math.max(rows, 1) + 10
+    sum_base, sum_weight = sum_base + base[i], sum_weight + weight[i]
+  end
+  local extra, result, sum = math.max(80 - sum_base, 0), {}, 0
+  for i = 1, n do
+    result[i] = base[i] + extra * weight[i] / sum_weight
+    sum = sum + result[i]
+  end
+  for i = 1, n do
+    result[i] = result[i] / sum
+  end
+  return result
+end
+
 function Table(tbl)
   local n = #tbl.colspecs
   if n > 1 then
-    local first = n == 2 and 0.4 or 0.28
+    local w = widths(tbl, n)
     for i, spec in ipairs(tbl.colspecs) do
-      tbl.colspecs[i] = { spec[1], i == 1 and first or (1 - first) / (n - 1) }
+      tbl.colspecs[i] = { spec[1], w[i] }
     end
   end
   for _, body in ipairs(tbl.bodies) do
