@@ -68,8 +68,18 @@ def title(text: str) -> str:
 
 
 def convert(path: Path, fmt: str) -> bytes:
-    """The template as an .odt or .docx document (pandoc, from pypandoc-binary)."""
-    return _pandoc(check(path), fmt, _assets())
+    """The template as an .odt or .docx document (pandoc, from pypandoc-binary), its `<!-- date: id -->`
+    markers replaced by the dates of includes/obligations.yml (hooks/obligations.py), as in the page."""
+    return _pandoc(with_dates(path, check(path)), fmt, _assets())
+
+
+def with_dates(path: Path, text: str) -> str:
+    import sys
+    hooks = str(Path(__file__).resolve().parent)
+    if hooks not in sys.path:
+        sys.path.insert(0, hooks)
+    import obligations
+    return obligations.remplacer_dates(text, path.parent.parent.parent, f"includes/modeles/{path.name}")
 
 
 def _assets() -> str:
