@@ -33,6 +33,7 @@ from pathlib import Path
 
 import yaml
 from mkdocs.exceptions import PluginError
+from mkdocs.plugins import event_priority
 
 FICHIER = Path("includes/obligations.yml")
 CLES = {"id", "role", "phase", "article", "obligation", "date", "source", "lien"}
@@ -201,6 +202,7 @@ def on_pre_build(config):
     _ancres.clear()
 
 
+@event_priority(110)  # before hooks/citations.py (100), which reads the [@cle] of the table
 def on_page_markdown(markdown, page, config, files):
     if TABLEAU.search(markdown):
         contenu = tableau(lire(_root(config)), page, files)

@@ -76,6 +76,7 @@ def test_a_changed_date_is_seen_in_the_page_the_table_and_the_template(project):
     assert html.count("1er\u00a0mars 2031") >= 3, "la page, le tableau et le modèle inclus montrent la date"
     assert "1er\u00a0février 2025" in html and "Déployeur public" in html
     assert "2\u00a0décembre 2027" not in html
+    assert "[@ue2024reglementia]" not in html, "la source de chaque ligne devient une note, comme toute citation"
     docx = docx_text((project.path / "site" / "essai.docx").read_bytes())
     assert "À faire avant le 1er\u00a0mars 2031." in docx
 
