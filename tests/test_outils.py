@@ -665,6 +665,26 @@ def test_cost_calculator_computes_only_what_it_has_figures_for():
     assert vide["erreurs"] == {"duree": "Indiquez une valeur."}
 
 
+def test_reasoning_tokens_are_billed_as_output_as_the_page_says():
+    """couts.md's worked example: 10 000 documents of 800 tokens, 20 output tokens, fictitious prices 0,50 € and
+    2 € per million: 4,40 €; with 500 reasoning tokens per document, 5 200 000 output tokens and 14,40 €."""
+    base = {"documents": "10 000", "duree": 1000, "puissance": 10, "pue": 1, "intensite": 21.7, "tokensEntree": 800,
+            "tokensSortie": 20, "prixEntree": "0,50", "prixSortie": 2}
+    sans, avec, vide, lettres, trop = calculer_couts(
+        dict(base, tokensRaisonnement="0"), dict(base, tokensRaisonnement="500"), dict(base, tokensRaisonnement=""),
+        dict(base, tokensRaisonnement="beaucoup"), dict(base, tokensRaisonnement="1e12"))
+    assert sans["tokensEntree"] == 8_000_000 and sans["tokensSortie"] == 200_000 and round(sans["coutApi"], 6) == 4.4
+    assert avec["tokensSortie"] == 5_200_000 and avec["tokensRaisonnement"] == 5_000_000
+    assert round(avec["coutApi"], 6) == 14.4 and round(avec["coutApi"] - 4, 6) == 10.4
+    assert vide["coutApi"] == sans["coutApi"]  # empty: no reasoning
+    assert list(lettres["erreurs"]) == ["tokensRaisonnement"] and list(trop["erreurs"]) == ["tokensRaisonnement"]
+    text = (ROOT / "docs" / "production" / "couts.md").read_text(encoding="utf-8").replace(NNBSP, " ").replace("\u00a0", " ")
+    for morceau in ("0,50 € par million de tokens en entrée et de 2 € en sortie", "10 000 documents de 800 tokens",
+                    "une réponse de 20 tokens", "4 € en entrée et 0,40 € en sortie, soit **4,40 €**",
+                    "500 tokens par document", "la sortie passe à 5 200 000 tokens, soit 10,40 €", "**14,40 €**"):
+        assert morceau in text, morceau
+
+
 def test_cost_calculator_with_the_keyboard_and_axe(chromium, site_url):
     from accessibilite import Auditor
     from browser import Visit
