@@ -409,6 +409,11 @@ def champs_difficiles(chromium, url: str, outil: str) -> list[str]:
             problemes.append("la zone de résultat n'est pas role=status aria-live=polite")
         regles = page.evaluate(f"Object.keys(kallm{outil.capitalize()}.REGLES)")
         noms = [n for n in regles if racine.locator(f"input[name='{n}']").is_visible()]
+        # Start from a valid form, with or without the presets (`make serve` executes no notebook).
+        for nom in noms:
+            if not racine.locator(f"input[name='{nom}']").input_value() and not page.evaluate(
+                    f"kallm{outil.capitalize()}.REGLES['{nom}'].facultatif"):
+                racine.locator(f"input[name='{nom}']").fill("1")
         for nom in noms:
             champ = racine.locator(f"input[name='{nom}']")
             avant = champ.input_value()
