@@ -9,7 +9,7 @@ includes/obligations.yml holds one row per obligation (French, typography as in 
         article: art. 27
         obligation: "Analyse d'impact sur les droits fondamentaux…"
         date: 2027-12-02                   # date of application, AAAA-MM-JJ
-        source: ue2026reglement1744        # key of bibliography.bib
+        source: ue2026omnibusia        # key of bibliography.bib
         lien: boite-a-outils/analyse-impact-droits-fondamentaux.md#qui-doit-la-faire
 
 Two markers read it, so that a date is written once:

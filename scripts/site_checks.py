@@ -244,8 +244,37 @@ def check_bibliography(bib: Path) -> list[str]:
     return problems
 
 
-# ---- Acronyms: each one used in a page has a tooltip, hence a line in the glossary -----------------
+# ---- Legal texts: the AI Act as published in 2024 is not its consolidated version ------------------
 
+# The Official Journal text of Regulation (EU) 2024/1689 (ELI or CELEX 3…), which does not contain the
+# amendments of Regulation (EU) 2026/1744. Consolidated versions have their own CELEX (0…-AAAAMMJJ).
+AI_ACT_OJ_LINK = re.compile(r"\[([^\]]*)\]\((https?://[^)\s]*(?:eli/reg/2024/1689(?:/oj)?|CELEX(?::|%3A)32024R1689)[^)\s]*)\)",
+                            re.IGNORECASE)
+CONSOLIDATED = re.compile(r"consolid", re.IGNORECASE)
+
+
+def check_consolidated_links(*folders: Path) -> list[str]:
+    """No page or template calls the 2024 Official Journal text of the AI Act its consolidated version."""
+    problems = []
+    for folder in folders:
+        for path in sorted(folder.rglob("*.md")):
+            text = path.read_text(encoding="utf-8")
+            for match in AI_ACT_OJ_LINK.finditer(text):
+                # The link text, and the words just before it in the same sentence.
+                before = re.split(r"[.!?\n]\s|\]\(|\)", text[max(0, match.start() - 60):match.start()])[-1]
+                if CONSOLIDATED.search(match.group(1)) or CONSOLIDATED.search(before):
+                    line = text.count("\n", 0, match.start()) + 1
+                    problems.append(
+                        f"{path.relative_to(ROOT) if path.is_relative_to(ROOT) else path}:{line} : le lien "
+                        f"{match.group(2)} mène au texte de l'AI Act publié au Journal officiel en 2024, sans les "
+                        "modifications du règlement (UE) 2026/1744 ; ne l'appelez pas « version consolidée ». "
+                        "Pour la version consolidée, liez https://eur-lex.europa.eu/legal-content/FR/TXT/"
+                        "?uri=CELEX:02024R1689-20260727 (outil de documentation) ; pour le texte qui fait foi, "
+                        "nommez le règlement 2024/1689 avec le règlement (UE) 2026/1744.")
+    return problems
+
+
+# ---- Acronyms: each one used in a page has a tooltip, hence a line in the glossary -----------------
 ABBREVIATIONS = ROOT / "includes" / "abbreviations.md"
 # Capitalised names that are not abbreviations to expand (model, product and format names).
 NOT_ACRONYMS = {
@@ -321,7 +350,8 @@ def main(argv: list[str]) -> int:
     problems = (check_links(site) + check_offline(site) + check_image_alternatives(site)
                 + check_notebook_sources(ROOT / "notebooks")
                 + check_citations(ROOT / "docs", ROOT / "bibliography.bib")
-                + check_bibliography(ROOT / "bibliography.bib") + check_acronyms(site))
+                + check_bibliography(ROOT / "bibliography.bib") + check_acronyms(site)
+                + check_consolidated_links(ROOT / "docs", ROOT / "includes"))
     print("\n".join(problems) or "aucun problème")
     return 1 if problems else 0
 

@@ -1,6 +1,6 @@
 """Sources: citations, bibliography entries, notebook sources without outputs."""
 from conftest import ROOT
-from site_checks import check_bibliography, check_citations, check_notebook_sources
+from site_checks import check_bibliography, check_citations, check_consolidated_links, check_notebook_sources
 
 BIB = ROOT / "bibliography.bib"
 
@@ -63,3 +63,28 @@ def test_a_corporate_author_shows_without_pandoc_s_nocase_span(project):
     html = (project.path / "site" / "a" / "index.html").read_text(encoding="utf-8")
     assert "nocase" not in html and "]{" not in html
     assert "PROJECT" in html or "Project" in html
+
+
+def test_no_page_calls_the_2024_ai_act_text_consolidated():
+    assert check_consolidated_links(ROOT / "docs", ROOT / "includes") == []
+
+
+def test_the_2024_ai_act_text_called_consolidated_is_reported(tmp_path):
+    (tmp_path / "modele.md").write_text(
+        "Texte de référence : le règlement (UE) 2024/1689, dans sa "
+        "[version consolidée sur EUR-Lex](https://eur-lex.europa.eu/eli/reg/2024/1689/oj).\n"
+        "Voir aussi la version consolidée : [AI Act](https://eur-lex.europa.eu/legal-content/FR/TXT/"
+        "?uri=CELEX:32024R1689).\n")
+    problems = check_consolidated_links(tmp_path)
+    assert len(problems) == 2
+    assert "modele.md:1" in problems[0] and "modele.md:2" in problems[1]
+    assert "ne l'appelez pas « version consolidée »" in problems[0] and "2026/1744" in problems[0]
+
+
+def test_the_2024_text_and_the_consolidated_version_side_by_side_pass(tmp_path):
+    (tmp_path / "page.md").write_text(
+        "Le [règlement (UE) 2024/1689](https://eur-lex.europa.eu/eli/reg/2024/1689/oj) fait foi avec le "
+        "[règlement (UE) 2026/1744](https://eur-lex.europa.eu/eli/reg/2026/1744/oj) ; la "
+        "[version consolidée](https://eur-lex.europa.eu/legal-content/FR/TXT/?uri=CELEX:02024R1689-20260727) "
+        "sert à le lire.\n")
+    assert check_consolidated_links(tmp_path) == []
