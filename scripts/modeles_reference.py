@@ -8,7 +8,7 @@ It starts from pandoc's own default reference documents (`pandoc --print-default
 - A4 paper, portrait, 2 cm margins (pandoc's defaults are US Letter, 1 inch);
 - French (fr-FR) as the language of the default style, so Word and LibreOffice spell-check in French;
 - docx: the « Table » style draws every border of every cell (pandoc's draws only the rule under the header
-  row); the « Title » style, where the title of the template is shown, sits at outline level 1, so Word's
+  row) and sets its text in 10 pt, so that a table of five columns fits the width of the page; the « Title » style, where the title of the template is shown, sits at outline level 1, so Word's
   navigation pane and tables of contents list it like a heading; it is left-aligned, in 20 pt.
 
 The two files go to includes/modeles/pandoc/ and are committed: run this script again only to change the
@@ -51,7 +51,8 @@ def docx_part(name: str, text: str) -> str:
     if name == "word/document.xml":
         return replace_once(text, r"<w:sectPr>(.*?)</w:sectPr>", rf"<w:sectPr>\1{A4_DOCX}</w:sectPr>", name)
     if name == "word/styles.xml":
-        text = replace_once(text, r'(w:styleId="Table">.*?<w:tblPr>)', rf"\1{BORDERS_DOCX}", name)
+        text = replace_once(text, r'(w:styleId="Table">.*?)<w:tblPr>',
+                            rf'\1<w:rPr><w:sz w:val="20" /><w:szCs w:val="20" /></w:rPr><w:tblPr>{BORDERS_DOCX}', name)
         text = replace_once(text, r'(w:styleId="Table">.*?<w:tblCellMar>\s*)<w:top w:w="0"', r'\1<w:top w:w="57"',
                             name)
         text = replace_once(text, r'(w:styleId="Table">.*?<w:tblCellMar>.*?)<w:bottom w:w="0"',
