@@ -86,9 +86,6 @@ class Auditor:
         self.page.wait_for_function("() => window.document$ !== undefined")
         if before:
             before(self.page)
-        # Notebook cells far from the screen are not rendered yet (content-visibility, extra.css): axe
-        # would judge their colours unrendered. Render everything, as the reader sees it on arrival.
-        self.page.add_style_tag(content="* { content-visibility: visible !important; }")
         self.page.add_script_tag(content=self.script)
         return [f"{url} ({self.palette}) : {v['id']} — {v['help']} ; éléments : {', '.join(v['nodes'][:3])}"
                 + (f" (+{len(v['nodes']) - 3})" if len(v["nodes"]) > 3 else "")
