@@ -313,9 +313,11 @@ def rapport_relectures(problemes: list[Probleme], jour: datetime.date) -> str:
                                    f"{REVUE_MAX_MOIS} mois et chaque encadré vérifié il y a moins de "
                                    f"{ENCADRE_MAX_MOIS} mois.", ""])
     fichiers = sorted({p.fichier for p in problemes})
-    lignes += [f"Au {date_fr(jour)}, {len(fichiers)} fichier(s) à relire ({len(problemes)} point(s)). Tant qu'il en "
-               "reste, aucune version (étiquette vX.Y) ne peut être publiée ; " + CYCLE + ".", ""]
-    lignes += [f"- {p}" for p in problemes]
+    lignes += [f"Au {date_fr(jour)}, {len(fichiers)} fichier(s) à relire ({len(problemes)} point(s)). Relisez chacun "
+               "au regard de ses sources, puis mettez à jour sa date de relecture ou le mois de l'encadré. Tant qu'il "
+               "en reste, aucune version (étiquette vX.Y) ne peut être publiée ; " + CYCLE + ".", ""]
+    # One short line each (the body is limited to 65 536 characters): what, not again how.
+    lignes += [f"- {Probleme(p.fichier, p.message.split('. ')[0].rstrip('.') + '.', p.ligne)}" for p in problemes]
     return "\n".join(lignes + [""])
 
 
