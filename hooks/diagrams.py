@@ -8,6 +8,11 @@ the fence.
 A fence whose SVG is missing (a diagram just written or edited) stays a <pre class="diagramme"> that the
 reader's browser draws with docs/javascripts/diagrammes.js: the page works, the build log says which
 diagram and what to run, and the tests (tests/test_diagrams.py) refuse it until `make diagrammes` has run.
+
+Mermaid's SVG is made valid HTML as it goes into the page (`valid_svg`): a label is a <p> inside a
+<span class="nodeLabel"> or "edgeLabel", which HTML forbids (a span holds phrasing content only); the <p>
+is taken out, its text and <br> stay in the span, which Mermaid's style already colours. Sequence diagrams
+put a `name` attribute, which SVG does not have, on their <rect> and <line>: it becomes `data-name`.
 """
 from __future__ import annotations
 
@@ -21,6 +26,14 @@ log = logging.getLogger("mkdocs.hooks.diagrams")
 
 SVG_DIR = "diagrammes"  # next to mkdocs.yml
 _FENCE = re.compile(r'<pre class="diagramme"><code>(.*?)</code></pre>', re.S)
+_LABEL = re.compile(r'(<span class="(?:node|edge)Label\b[^"]*"[^>]*>)<p>(.*?)</p>(</span>)', re.S)
+_NAMED = re.compile(r"<(?:rect|line)\b[^>]*>")
+
+
+def valid_svg(svg: str) -> str:
+    """Mermaid's SVG without <p> inside a <span> nor `name` on <rect> and <line> (see above)."""
+    svg = _LABEL.sub(r"\1\2\3", svg)
+    return _NAMED.sub(lambda m: re.sub(r"\sname=\"", ' data-name="', m.group(0)), svg)
 
 
 def fingerprint(source: str) -> str:
@@ -39,6 +52,6 @@ def on_page_content(content: str, page, config, files) -> str:
             log.info("%s : le diagramme « %s… » n'a pas de SVG dans %s/ ; il sera dessiné dans le navigateur. "
                      "Lancez `make diagrammes` puis ajoutez le SVG au dépôt.", page.file.src_uri, first_line, SVG_DIR)
             return match.group(0)
-        return f'<div class="diagramme">{svg.read_text(encoding="utf-8")}</div>'
+        return f'<div class="diagramme">{valid_svg(svg.read_text(encoding="utf-8"))}</div>'
 
     return _FENCE.sub(inline, content)

@@ -10,16 +10,26 @@
   « guillemets » are quoted, not announced (the changelog may say what a page no longer says).
 
 A missing or malformed date and an announcement that is out of date fail the build (strict mode turns
-these warnings into errors). A date that is merely old is the clock's doing: the build only mentions it,
-and tests/test_fraicheur.py fails with the page and what to do. The thresholds are here, and only here.
+these warnings into errors), hence every pull request: a change causes them. A date that is merely old is
+the clock's doing, not the change's: the build only mentions it (« À relire »), the weekly health job
+(.github/workflows/sante.yml) lists it in its issue, and the release check (scripts/publication.py notes)
+refuses to publish a version while a page is overdue. The thresholds are here, and only here.
 
-Check by hand: `python hooks/fraicheur.py` (lists what is missing, malformed or too old).
+« Today » is the machine's date, or KALLM_AUJOURDHUI (AAAA-MM-JJ) when it is set: the tests fix it, so that
+none of them depends on the day it runs.
+
+Check by hand:
+    python hooks/fraicheur.py                    # what is missing, malformed or too old
+    python hooks/fraicheur.py relectures [--rapport FICHIER] [--aujourdhui AAAA-MM-JJ]
+                                                 # the pages to re-read, in Markdown (the weekly issue)
 """
 from __future__ import annotations
 
+import argparse
 import datetime
 import json
 import logging
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -67,6 +77,17 @@ class Probleme:
 
 
 # ---- Dates -------------------------------------------------------------------------------------
+
+def aujourdhui() -> datetime.date:
+    """Today: KALLM_AUJOURDHUI (AAAA-MM-JJ) when set (the tests, a dry run of the release check), else the clock."""
+    fixe = os.environ.get("KALLM_AUJOURDHUI", "").strip()
+    if not fixe:
+        return datetime.date.today()
+    try:
+        return datetime.date.fromisoformat(fixe)
+    except ValueError:
+        raise SystemExit(f"KALLM_AUJOURDHUI vaut « {fixe} » : une date AAAA-MM-JJ est attendue.") from None
+
 
 def date_fr(jour: datetime.date) -> str:
     """1er décembre 2026, 5 décembre 2026."""
@@ -262,16 +283,42 @@ def verifier_notebook(root: Path, path: Path, aujourdhui: datetime.date) -> list
     return [Probleme(fichier, erreur)] if erreur else _age_de_revue(fichier, jour, aujourdhui)
 
 
-def verifier(root: Path, aujourdhui: datetime.date | None = None) -> list[Probleme]:
-    """Every problem of every page and notebook of the guide at `root`."""
-    aujourdhui = aujourdhui or datetime.date.today()
+def verifier(root: Path, jour: datetime.date | None = None) -> list[Probleme]:
+    """Every problem of every page and notebook of the guide at `root`, on `jour` (by default today)."""
+    jour = jour or aujourdhui()
     problemes = []
     for path in sorted((root / "docs").rglob("*.md")):
-        problemes += verifier_page(root, path.relative_to(root / "docs").as_posix(), aujourdhui)
+        problemes += verifier_page(root, path.relative_to(root / "docs").as_posix(), jour)
     for path in sorted((root / "notebooks").rglob("*.ipynb")) if (root / "notebooks").is_dir() else []:
         if ".ipynb_checkpoints" not in path.parts:
-            problemes += verifier_notebook(root, path, aujourdhui)
+            problemes += verifier_notebook(root, path, jour)
     return problemes
+
+
+def erreurs(root: Path, jour: datetime.date | None = None) -> list[Probleme]:
+    """What a change causes (missing, malformed or future date, out-of-date announcement): pull requests fail."""
+    return [p for p in verifier(root, jour) if not p.perime]
+
+
+def a_relire(root: Path, jour: datetime.date | None = None) -> list[Probleme]:
+    """What time causes (a review or a box too old): the weekly issue lists it, a release waits for it."""
+    return [p for p in verifier(root, jour) if p.perime]
+
+
+def rapport_relectures(problemes: list[Probleme], jour: datetime.date) -> str:
+    """The section of the weekly issue: each page to re-read, and what to do."""
+    lignes = ["## Pages à relire", ""]
+    if not problemes:
+        return "\n".join(lignes + [f"Aucune au {date_fr(jour)} : chaque page a été relue il y a moins de "
+                                   f"{REVUE_MAX_MOIS} mois et chaque encadré vérifié il y a moins de "
+                                   f"{ENCADRE_MAX_MOIS} mois.", ""])
+    fichiers = sorted({p.fichier for p in problemes})
+    lignes += [f"Au {date_fr(jour)}, {len(fichiers)} fichier(s) à relire ({len(problemes)} point(s)). Relisez chacun "
+               "au regard de ses sources, puis mettez à jour sa date de relecture ou le mois de l'encadré. Tant qu'il "
+               "en reste, aucune version (étiquette vX.Y) ne peut être publiée ; " + CYCLE + ".", ""]
+    # One short line each (the issue's body is limited to 65 536 characters): what, not again how.
+    lignes += [f"- {Probleme(p.fichier, p.message.split('. ')[0].rstrip('.') + '.', p.ligne)}" for p in problemes]
+    return "\n".join(lignes + [""])
 
 
 # ---- MkDocs events ------------------------------------------------------------------------------
@@ -290,16 +337,16 @@ def _report(problemes: list[Probleme]) -> None:
 
 def on_page_markdown(markdown, page, config, files):
     root, uri = _root(config), page.file.src_uri
-    aujourdhui = datetime.date.today()
+    jour = aujourdhui()
     if uri.endswith(".ipynb"):
         source = root / "notebooks" / uri
         if source.is_file():
-            _report(verifier_notebook(root, source, aujourdhui))
+            _report(verifier_notebook(root, source, jour))
             page.meta["kallm_revue"] = revue_de_notebook(source)[0]
         return markdown
     if not uri.endswith(".md") or page.file.abs_src_path is None:
         return markdown
-    _report(verifier_page(root, uri, aujourdhui))
+    _report(verifier_page(root, uri, jour))
     page.meta["kallm_revue"] = revue_de_page(page.file.content_string)[0]
 
     for _, _, date, (debut, fin) in reversed(encadres(markdown)):  # the title in French
@@ -342,9 +389,28 @@ def on_page_content(html, page, config, files):
     return html[:end + 5] + line + html[end + 5:] if end >= 0 else line + html
 
 
-if __name__ == "__main__":
-    found = verifier(Path(__file__).resolve().parent.parent)
+def main(argv: list[str], root: Path = Path(__file__).resolve().parent.parent) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", nargs="?", choices=["relectures"],
+                        help="seulement les pages à relire, en Markdown (le ticket du contrôle hebdomadaire)")
+    parser.add_argument("--aujourdhui", type=datetime.date.fromisoformat, help="la date du jour (AAAA-MM-JJ)")
+    parser.add_argument("--rapport", help="écrit aussi la liste dans ce fichier")
+    args = parser.parse_args(argv)
+    jour = args.aujourdhui or aujourdhui()
+    if args.action == "relectures":
+        found = a_relire(root, jour)
+        texte = rapport_relectures(found, jour)
+        if args.rapport:
+            Path(args.rapport).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.rapport).write_text(texte, encoding="utf-8")
+        print(texte)
+        return 1 if found else 0
+    found = verifier(root, jour)
     for probleme in found:
         print(("À relire — " if probleme.perime else "") + str(probleme))
     print(f"{len(found)} problème(s)." if found else "Tout est à jour.")
-    sys.exit(1 if found else 0)
+    return 1 if found else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

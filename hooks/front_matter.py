@@ -5,6 +5,9 @@ A page without them is reported as a warning, which strict mode turns into a fai
 """
 import logging
 
+# MkDocs puts the hook's folder on sys.path while it loads it.
+from search_ranking import is_key_terms
+
 log = logging.getLogger("mkdocs.hooks.front_matter")
 REQUIRED = ("title", "description")
 
@@ -22,8 +25,7 @@ def on_page_markdown(markdown, page, config, files):
                 key,
             )
     terms = page.meta.get("mots_cles")
-    if terms is not None and not (isinstance(terms, list) and terms
-                                  and all(isinstance(t, str) and t.strip() for t in terms)):
+    if terms is not None and not is_key_terms(terms):
         log.warning(
             "docs/%s : `mots_cles` doit être une liste de termes, par exemple :\nmots_cles: [RAG, reranking]",
             page.file.src_uri,

@@ -37,6 +37,7 @@ from mkdocs.structure.files import File
 
 # MkDocs puts the hook's folder on sys.path while it loads it (and so does `python hooks/notebooks.py`).
 from notebook_execution import NotebookError, _progress, execute
+from search_ranking import is_key_terms
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
 
@@ -270,7 +271,7 @@ def on_page_context(context, page, config, nav):
     page.meta["description"] = description
     if "mots_cles" in meta:  # key terms for the search (hooks/search_ranking.py)
         terms = meta["mots_cles"]
-        if not (isinstance(terms, list) and terms and all(isinstance(t, str) and t.strip() for t in terms)):
+        if not is_key_terms(terms):
             raise PluginError(f"{SOURCE_DIR}/{uri} : `kallm.mots_cles` doit être une liste de termes, "
                               'par exemple ["TF-IDF", "régression logistique"].')
         page.meta["mots_cles"] = terms

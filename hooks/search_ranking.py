@@ -49,12 +49,16 @@ def on_page_context(context, page, config, nav):
     return context
 
 
+def is_key_terms(value) -> bool:
+    """Whether `value` is a valid `mots_cles`: a non-empty list of non-empty terms. The one check of the key,
+    for pages (hooks/front_matter.py), notebooks (hooks/notebooks.py) and the search index (below)."""
+    return isinstance(value, list) and bool(value) and all(isinstance(term, str) and term.strip() for term in value)
+
+
 def key_terms(value) -> str | None:
     """The `mots_cles` of a page as one string (« RAG, reranking »); None when there are none. A value that is
     not a list of words is reported by hooks/front_matter.py."""
-    if isinstance(value, list) and all(isinstance(term, str) and term.strip() for term in value):
-        return ", ".join(term.strip() for term in value) or None
-    return None
+    return ", ".join(term.strip() for term in value) if is_key_terms(value) else None
 
 
 def rank(entries: list[dict], pages: dict[str, dict]) -> list[dict]:

@@ -5,10 +5,12 @@
 
 `notes` takes the section `## Version X.Y — AAAA-MM-JJ` of docs/ce-qui-a-change.md (its `### <page title>`
 subsections and their bullets, links made absolute to the pages of version X.Y), and refuses a tag that
-CITATION.cff does not describe (its `version` and `date-released` must be those of the section).
+CITATION.cff does not describe (its `version` and `date-released` must be those of the section), or a tag
+put while a page or box is overdue for review (hooks/fraicheur.py: the weekly issue lists them).
 """
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import sys
@@ -17,6 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "hooks"))
 from citer import load, reference  # noqa: E402
+from fraicheur import CYCLE, a_relire  # noqa: E402
 
 CHANGES = "docs/ce-qui-a-change.md"
 ZENODO = ".zenodo.json"
@@ -47,7 +50,15 @@ def zenodo_text(root: Path = ROOT) -> str:
     return json.dumps(zenodo(load(root)), ensure_ascii=False, indent=2) + "\n"
 
 
-def release_notes(tag: str, root: Path = ROOT) -> str:
+def check_reviews(root: Path = ROOT, today: datetime.date | None = None) -> None:
+    """A version is not published while a page or a box is overdue for review (CONTRIBUTING « Relire une page »)."""
+    overdue = a_relire(root, today)
+    if overdue:
+        raise ReleaseError(f"{len(overdue)} relecture(s) en retard, à faire avant de publier une version ({CYCLE}) :\n"
+                           + "\n".join(f"  - {p}" for p in overdue))
+
+
+def release_notes(tag: str, root: Path = ROOT, today: datetime.date | None = None) -> str:
     found = re.fullmatch(r"v(\d+(?:\.\d+)+)", tag)
     if not found:
         raise ReleaseError(f"« {tag} » n'est pas une étiquette de version : vX.Y attendu (par exemple v1.0)")
@@ -71,6 +82,7 @@ def release_notes(tag: str, root: Path = ROOT) -> str:
         raise ReleaseError(f"CITATION.cff décrit la version {cff.get('version')} du {cff.get('date-released')}, "
                            f"l'étiquette {tag} la version {version} du {section['date']} : mettez à jour "
                            f"`version` et `date-released` dans CITATION.cff")
+    check_reviews(root, today)
     site = cff["url"].rstrip("/") + f"/{version}/"
 
     def absolute(match):

@@ -15,9 +15,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "hooks"))
 BIN = Path(sys.executable).parent
-TODAY = datetime.date.today().isoformat()  # a test page's review date: re-read today, never too old
+# « Today » for every test project, fixed (hooks/fraicheur.py reads KALLM_AUJOURDHUI): a test page re-read that
+# day is never too old, and no test depends on the day it runs. The real guide (built_site) keeps the clock.
+JOUR = datetime.date(2026, 12, 6)
+TODAY = JOUR.isoformat()
 # The tests always execute the notebooks that changed, whatever the contributor's shell says (KALLM_NOTEBOOKS).
-ENV = {**os.environ, "KALLM_NOTEBOOKS": "executer", "NO_MKDOCS_2_WARNING": "1", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+ENV = {**{k: v for k, v in os.environ.items() if k != "KALLM_AUJOURDHUI"},
+       "KALLM_NOTEBOOKS": "executer", "NO_MKDOCS_2_WARNING": "1", "PATH": f"{BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
+ENV_PROJET = {**ENV, "KALLM_AUJOURDHUI": TODAY}   # a test project's builds: today is JOUR
 
 
 def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
@@ -85,7 +90,7 @@ class Project:
                                 config, flags=re.M)
         assert found == 1, "mkdocs.yml doit finir par sa section nav:"
         (self.path / "mkdocs.yml").write_text(config, encoding="utf-8")
-        return run_mkdocs(self.path, env=env)
+        return run_mkdocs(self.path, env={"KALLM_AUJOURDHUI": TODAY, **(env or {})})
 
 
 @pytest.fixture

@@ -36,6 +36,28 @@ def test_audit_reports_what_axe_finds(chromium, tmp_path):
     assert any("color-contrast" in p and "(clair)" in p for p in problems), problems
 
 
+@pytest.mark.parametrize("dark", [False, True], ids=["clair", "sombre"])
+def test_a_code_colour_under_4_5_to_1_is_reported(chromium, tmp_path, dark):
+    """axe skips text made of symbols: the operator colour JupyterLab's theme gives (#aa22ff, 4,39:1 on the
+    light cell's #f5f5f5, 3,36:1 on the dark one's #212121) is caught by the code contrast check."""
+    background, text = ("#212121", "#e0e0e0") if dark else ("#f5f5f5", "#212121")
+    (tmp_path / "index.html").write_text(
+        "<html lang='fr'><head><title>Essai</title></head><body><main><h1>Essai</h1>"
+        f"<div class='highlight-ipynb' style='background:{background};color:{text}'><pre><span class='n'>x</span> "
+        "<span class='o' style='color:#aa22ff;font-weight:bold'>=</span> <span class='mi'>1</span></pre></div>"
+        f"<div class='highlight' style='background:{background};color:{text}'><pre><span class='o' style='color:{'#c68cff' if dark else '#8000cc'}'>"
+        "+</span></pre></div><script>window.document$ = {}</script></main></body></html>", encoding="utf-8")
+    with serve(tmp_path) as url:
+        auditor = Auditor(chromium, dark)
+        try:
+            problems = [p for p in auditor.audit(url) if "contraste du code" in p]
+        finally:
+            auditor.close()
+    ratio = "3,36" if dark else "4,39"
+    assert len(problems) == 1 and f"« = » (classe o) en rgb(170, 34, 255)" in problems[0] \
+        and f" : {ratio}:1, moins de 4,5:1" in problems[0], problems
+
+
 def _tab_until(page, selector: str, limit: int = 80) -> bool:
     for _ in range(limit):
         page.keyboard.press("Tab")

@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 from apercu import PreviewError, build, comment, publish, remove
-from conftest import BIN, ENV
+from conftest import BIN, ENV_PROJET
 
 
 def _git(repo, *args):
@@ -29,7 +29,7 @@ def repo(project, tmp_path):
     _git(tmp_path, "init", "-q", "--bare", str(origin))
     _git(project.path, "remote", "add", "origin", str(origin))
     _git(project.path, "push", "-q", "origin", "main")
-    deployed = subprocess.run([str(BIN / "mike"), "deploy", "--push", "0.1"], cwd=project.path, env=ENV,
+    deployed = subprocess.run([str(BIN / "mike"), "deploy", "--push", "0.1"], cwd=project.path, env=ENV_PROJET,
                               capture_output=True, text=True)
     assert deployed.returncode == 0, deployed.stderr
     project.origin = origin
@@ -53,7 +53,7 @@ def test_preview_is_published_outside_the_version_list_and_removed(repo, tmp_pat
     assert "/pr-7/fondamentaux/" in page and "md-version" not in page  # its own URL, no version selector
     # The same preview again changes nothing; a version published later by mike leaves the preview alone
     assert publish("7", site, repo.path) is False
-    assert subprocess.run([str(BIN / "mike"), "deploy", "--push", "0.2"], cwd=repo.path, env=ENV).returncode == 0
+    assert subprocess.run([str(BIN / "mike"), "deploy", "--push", "0.2"], cwd=repo.path, env=ENV_PROJET).returncode == 0
     assert "pr-7/index.html" in _pages(repo, "ls-tree", "-r", "--name-only", "gh-pages").split()
     assert [v["version"] for v in json.loads(_pages(repo, "show", "gh-pages:versions.json"))] == ["0.2", "0.1"]
     # Closing the pull request removes the folder
@@ -64,7 +64,7 @@ def test_preview_is_published_outside_the_version_list_and_removed(repo, tmp_pat
 
 def test_a_version_list_that_names_a_preview_is_refused(repo, tmp_path):
     """A preview deployed by mistake with `mike deploy pr-7` would appear in every reader's selector."""
-    assert subprocess.run([str(BIN / "mike"), "deploy", "--push", "pr-7"], cwd=repo.path, env=ENV).returncode == 0
+    assert subprocess.run([str(BIN / "mike"), "deploy", "--push", "pr-7"], cwd=repo.path, env=ENV_PROJET).returncode == 0
     site = build("7", repo.path, tmp_path / "apercu")
     with pytest.raises(PreviewError) as error:
         publish("7", site, repo.path)

@@ -1,6 +1,6 @@
 """Diagrams arrive in the pages already drawn (hooks/diagrams.py, scripts/diagrammes.py): no Mermaid for readers."""
 from diagrammes import status
-from diagrams import fingerprint
+from diagrams import fingerprint, valid_svg
 
 FENCE = "```mermaid\nflowchart LR\n    A[\"Besoin\"] --> B[\"Solution\"]\n```\n"
 
@@ -45,3 +45,19 @@ def test_a_diagram_without_svg_is_drawn_in_the_browser_and_named_in_the_log(proj
     html = (project.path / "site" / "schema" / "index.html").read_text(encoding="utf-8")
     assert result.returncode == 0 and "make diagrammes" not in result.stdout
     assert '<div class="diagramme"><svg id="essai"></svg></div>' in html and "diagrammes.js" not in html
+
+
+def test_diagrams_enter_the_page_as_valid_html():
+    """No <p> inside a label's <span>, no `name` on <rect> or <line> (W3C Nu checker), same text and colours."""
+    import re
+    from conftest import ROOT
+    label = ('<g class="label"><foreignObject><div xmlns="http://www.w3.org/1999/xhtml"><span class="nodeLabel">'
+             '<p>Jeu d\'évaluation<br>annoté</p></span></div></foreignObject></g><span class="edgeLabel"><p>non</p></span>'
+             '<rect x="2" name="J" class="actor"/><line id="actor7" name="J" data-id="J"/><text name="garde">')
+    assert valid_svg(label) == ('<g class="label"><foreignObject><div xmlns="http://www.w3.org/1999/xhtml">'
+                                '<span class="nodeLabel">Jeu d\'évaluation<br>annoté</span></div></foreignObject></g>'
+                                '<span class="edgeLabel">non</span><rect x="2" data-name="J" class="actor"/>'
+                                '<line id="actor7" data-name="J" data-id="J"/><text name="garde">')
+    for path in sorted((ROOT / "diagrammes").glob("*.svg")):
+        svg = valid_svg(path.read_text(encoding="utf-8"))
+        assert "<p>" not in svg and not re.search(r"<(?:rect|line)\b[^>]*\sname=", svg), path.name

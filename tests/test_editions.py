@@ -17,12 +17,19 @@ def editions(built_site, chromium, tmp_path_factory):
     return make_pdf(site, out / PDF_NAME, "test", chromium), make_offline(out / ZIP_NAME), site
 
 
-def test_pdf_has_every_page_title_and_stays_under_budget(editions):
+@pytest.fixture(scope="module")
+def pdf_text(editions) -> str:
+    """The PDF's text, read once for the tests that read it (pypdf takes about a minute on the whole guide)."""
     from pypdf import PdfReader
+    pdf, _, _ = editions
+    text = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    return re.sub(r"\s+", " ", text).replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def test_pdf_has_every_page_title_and_stays_under_budget(editions, pdf_text):
     pdf, _, site = editions
     assert pdf.stat().st_size < PDF_BUDGET_MB * 1e6, f"{pdf.stat().st_size / 1e6:.1f} Mo"
-    text = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    text = re.sub(r"\s+", " ", text).replace("\u00a0", " ").replace("\u202f", " ")
+    text = pdf_text
     missing = []
     for _, url in nav_pages():
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", (site / url / "index.html").read_text(encoding="utf-8"), re.S)
@@ -35,12 +42,9 @@ def test_pdf_has_every_page_title_and_stays_under_budget(editions):
     assert "Pour citer cette édition : Camille André" in text  # from CITATION.cff (hooks/citer.py)
 
 
-def test_pdf_shows_when_each_page_was_reviewed(editions):
+def test_pdf_shows_when_each_page_was_reviewed(pdf_text):
     """The review date under each title (hooks/fraicheur.py) is printed too."""
-    from pypdf import PdfReader
-    pdf, _, _ = editions
-    text = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
-    text = re.sub(r"\s+", " ", text).replace("\u00a0", " ").replace("\u202f", " ")
+    text = pdf_text
     # At least one per page (CONTRIBUTING, printed as « Contribuer », quotes one more)
     assert len(re.findall(r"Relu le (?:1er|\d{1,2}) \w+ \d{4}", text)) >= len(nav_pages())
 

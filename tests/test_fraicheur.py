@@ -1,26 +1,33 @@
 """Freshness (hooks/fraicheur.py): review dates, dated boxes, nothing announced as future that exists.
 
-The test of the guide itself compares with today's date: in a year it fails by design, and its message
-says which page to re-read (CONTRIBUTING.md, « Relire une page : le cycle de revue »).
+What a change causes (a missing, malformed or future date, an out-of-date announcement) fails the build and
+so every pull request. What time causes (a page or a box too old) does not: the weekly health job lists it
+and the release check refuses a version while it lasts (CONTRIBUTING.md, « Relire une page : le cycle de
+revue »). Every test here has a fixed « today » (JOUR, or KALLM_AUJOURDHUI in a test project's builds).
 """
 import datetime
 import re
 
 import nbformat
 import pytest
-from conftest import ROOT
-from fraicheur import ENCADRE_MAX_MOIS, REVUE_MAX_MOIS, date_fr, encadres, verifier
+from conftest import JOUR, ROOT
+from fraicheur import (ENCADRE_MAX_MOIS, REVUE_MAX_MOIS, a_relire, aujourdhui, date_fr, encadres, erreurs, main,
+                       verifier)
+from publication import ReleaseError, check_reviews
 
-JOUR = datetime.date(2026, 12, 1)
+VIEUX = datetime.date(2025, 12, 4)         # more than 12 months before JOUR
+VIEIL_ENCADRE = "2026-05"                  # more than 6 months before JOUR
 
 
-def _messages(root, aujourdhui=None) -> str:
-    return "\n".join(str(p) for p in verifier(root, aujourdhui))
+def _messages(root, jour=JOUR) -> str:
+    return "\n".join(str(p) for p in verifier(root, jour))
 
 
-def test_the_guide_is_fresh():
-    problemes = verifier(ROOT)
-    assert problemes == [], "\n".join(("À relire — " if p.perime else "") + str(p) for p in problemes)
+def test_the_guide_has_no_date_mistake():
+    """Only what a change causes. « Today » is the clock here, but only for « a date in the future »: a date
+    that passes today passes every later day, so this test cannot start failing on its own."""
+    problemes = erreurs(ROOT)
+    assert problemes == [], "\n".join(str(p) for p in problemes)
 
 
 def test_every_box_of_the_guide_is_read():
@@ -49,7 +56,7 @@ def test_each_page_shows_its_review_date_under_its_title(built_site):
     (None, "la date de relecture manque"),
     ("2026-13-01", "`revue: 2026-13-01` n'est pas une date"),
     ("1er décembre 2026", "`revue: 1er décembre 2026` n'est pas une date"),
-    ((datetime.date.today() + datetime.timedelta(days=40)).isoformat(), "est dans le futur"),
+    ((JOUR + datetime.timedelta(days=40)).isoformat(), "est dans le futur"),
 ], ids=["absente", "mois-13", "en-toutes-lettres", "future"])
 def test_a_missing_or_malformed_review_date_fails_the_build(project, revue, attendu):
     project.page("partie/page.md", "Page", "Une page.", "# Page\n\nDu texte.\n", revue=revue)
@@ -78,10 +85,7 @@ def test_a_page_announced_as_being_written_fails_the_build(project):
 
 
 def test_an_old_page_and_an_old_box_are_reported_but_the_site_still_builds(project):
-    today = datetime.date.today()
-    old = today.replace(year=today.year - 1) - datetime.timedelta(days=2)
-    month = today.year * 12 + today.month - 1 - (ENCADRE_MAX_MOIS + 1)
-    box = f"{month // 12}-{month % 12 + 1:02d}"
+    old, box = VIEUX, VIEIL_ENCADRE
     project.page("ancienne.md", "Ancienne", "Une page.",
                  f'# Ancienne\n\n!!! info "État des lieux au {box}"\n    Un fait.\n', revue=old.isoformat())
     result = project.build()
@@ -90,7 +94,7 @@ def test_an_old_page_and_an_old_box_are_reported_but_the_site_still_builds(proje
         in result.stdout
     assert f"À relire — docs/ancienne.md, ligne 9 : l'encadré « État des lieux au {box} » a plus de " \
            f"{ENCADRE_MAX_MOIS} mois" in result.stdout
-    messages = _messages(project.path)   # what tests/test_fraicheur.py says about the guide
+    messages = _messages(project.path)   # what `python hooks/fraicheur.py` says about the guide
     assert "docs/ancienne.md : relue le" in messages and "mettez la date du jour" in messages
     assert "docs/ancienne.md, ligne 9 :" in messages and "datez-le du mois de la vérification" in messages
     html = (project.path / "site" / "ancienne" / "index.html").read_text(encoding="utf-8")
@@ -110,7 +114,7 @@ def test_a_notebook_announced_in_the_future_tense_is_reported(project):
     assert ("docs/fil-rouge/index.md, ligne 9 : « construira » annonce comme à venir "
             "notebooks/fil-rouge/07-rag.ipynb, qui existe déjà.") in messages
     assert "docs/fil-rouge/index.md, ligne 11 : « en cours d'écriture »" in messages
-    assert len(verifier(project.path)) == 2, messages  # present tense, quotes, absent notebook, code: fine
+    assert len(verifier(project.path, JOUR)) == 2, messages  # present tense, quotes, absent notebook, code: fine
 
 
 def test_a_notebook_without_review_date_is_named(project):
@@ -127,7 +131,7 @@ def test_thresholds_count_whole_months(tmp_path):
     (tmp_path / "docs").mkdir()
     (tmp_path / "docs" / "p.md").write_text('---\ntitle: P\ndescription: D.\nrevue: 2025-12-01\n---\n\n# P\n\n'
                                            '!!! info "État des lieux au 2026-06"\n    Un fait.\n', encoding="utf-8")
-    assert verifier(tmp_path, JOUR) == []                                  # 12 months, 6 months: still fresh
+    assert verifier(tmp_path, datetime.date(2026, 12, 1)) == []            # 12 months, 6 months: still fresh
     late = verifier(tmp_path, datetime.date(2027, 1, 1))
     assert [p.perime for p in late] == [True, True], late                      # the next month: both too old
 
@@ -152,3 +156,51 @@ def test_changing_a_review_date_does_not_run_a_notebook_again(tmp_path):
 def test_dates_in_french():
     assert date_fr(datetime.date(2026, 12, 1)) == "1er décembre 2026"
     assert date_fr(datetime.date(2026, 8, 15)) == "15 août 2026"
+
+
+# ---- Old dates: the pull request passes, the weekly job lists, the release waits ----------------------
+
+def _vieille_page(project):
+    project.page("ancienne.md", "Ancienne", "Une page.",
+                 f'# Ancienne\n\n!!! info "État des lieux au {VIEIL_ENCADRE}"\n    Un fait.\n', revue=VIEUX.isoformat())
+    project.notebook("fil-rouge/01-vieux.ipynb", [("md", "# Vieux")], revue=VIEUX.isoformat())
+
+
+def test_an_old_review_passes_the_pull_request_is_listed_weekly_and_refused_at_release(project, tmp_path, capsys):
+    _vieille_page(project)
+    assert erreurs(project.path, JOUR) == []                       # the pull-request check (as in the build)
+    assert [p.fichier for p in a_relire(project.path, JOUR)] == [
+        "docs/ancienne.md", "docs/ancienne.md", "notebooks/fil-rouge/01-vieux.ipynb"]
+
+    rapport = tmp_path / "sante" / "relectures.md"                 # the weekly job (.github/workflows/sante.yml)
+    code = main(["relectures", "--aujourdhui", JOUR.isoformat(), "--rapport", str(rapport)], root=project.path)
+    texte = rapport.read_text(encoding="utf-8")
+    assert code == 1 and texte == capsys.readouterr().out.rstrip("\n") + "\n"
+    assert texte.startswith("## Pages à relire\n\nAu 6 décembre 2026, 2 fichier(s) à relire (3 point(s)).")
+    assert f"- docs/ancienne.md : relue le {date_fr(VIEUX)}, il y a plus de 12 mois." in texte
+    assert f"- docs/ancienne.md, ligne 9 : l'encadré « État des lieux au {VIEIL_ENCADRE} » a plus de 6 mois." in texte
+    assert "- notebooks/fil-rouge/01-vieux.ipynb : relue le" in texte
+
+    with pytest.raises(ReleaseError, match=r"3 relecture\(s\) en retard[^\n]*\n  - docs/ancienne\.md : relue le"):
+        check_reviews(project.path, JOUR)                          # the release check (scripts/publication.py)
+
+
+def test_once_re_read_the_weekly_job_is_green_and_the_release_may_go(project, capsys):
+    _vieille_page(project)
+    project.page("ancienne.md", "Ancienne", "Une page.",                # re-read on JOUR, its box checked
+                 f'# Ancienne\n\n!!! info "État des lieux au {JOUR:%Y-%m}"\n    Un fait.\n', revue=JOUR.isoformat())
+    project.notebook("fil-rouge/01-vieux.ipynb", [("md", "# Vieux")], revue=JOUR.isoformat())
+    assert verifier(project.path, JOUR) == []
+    check_reviews(project.path, JOUR)
+    assert main(["relectures", "--aujourdhui", JOUR.isoformat()], root=project.path) == 0
+    assert "Aucune au 6 décembre 2026" in capsys.readouterr().out
+
+
+def test_today_is_the_clock_unless_fixed(monkeypatch):
+    monkeypatch.delenv("KALLM_AUJOURDHUI", raising=False)
+    assert aujourdhui() == datetime.date.today()
+    monkeypatch.setenv("KALLM_AUJOURDHUI", "2030-01-31")
+    assert aujourdhui() == datetime.date(2030, 1, 31)
+    monkeypatch.setenv("KALLM_AUJOURDHUI", "31/01/2030")
+    with pytest.raises(SystemExit, match="une date AAAA-MM-JJ est attendue"):
+        aujourdhui()

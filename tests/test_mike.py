@@ -5,7 +5,7 @@ import subprocess
 
 import pytest
 
-from conftest import BIN, ENV
+from conftest import BIN, ENV_PROJET
 
 
 def _git(repo, *args):
@@ -13,7 +13,7 @@ def _git(repo, *args):
 
 
 def _mike(repo, *args):
-    return subprocess.run([str(BIN / "mike"), *args], cwd=repo, env=ENV, capture_output=True, text=True)
+    return subprocess.run([str(BIN / "mike"), *args], cwd=repo, env=ENV_PROJET, capture_output=True, text=True)
 
 
 @pytest.fixture

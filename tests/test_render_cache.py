@@ -4,7 +4,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ENV, TODAY
+from conftest import ENV_PROJET, TODAY
 
 # Two builds in one process, as `mkdocs serve` does them (the hooks stay loaded), with a change in between.
 REBUILD = textwrap.dedent("""
@@ -38,7 +38,7 @@ REBUILD = textwrap.dedent("""
 
 
 def _serve_twice(project, change: str):
-    result = subprocess.run([sys.executable, "-c", REBUILD, change], cwd=project.path, env=ENV,
+    result = subprocess.run([sys.executable, "-c", REBUILD, change], cwd=project.path, env=ENV_PROJET,
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr[-3000:]
     return json.loads(result.stdout.strip().splitlines()[-1]), result.stderr

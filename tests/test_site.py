@@ -37,6 +37,27 @@ def test_link_checker_reports_missing_page_and_anchor(tmp_path):
     assert any(p.startswith("a/index.html") and "absent.js" in p for p in problems)
 
 
+def test_link_checker_reports_an_escaped_url(tmp_path):
+    _html(tmp_path, "index.html", '<a href="https://example.org/liste?module=traite\\&amp;numero=225">a</a>'
+                                  '<a href="https://example.org/actualit%C3%A9s/">ok</a>')
+    problems = check_links(tmp_path, base_path="/")
+    assert len(problems) == 1 and "module=traite\\&numero=225" in problems[0], problems
+
+
+def test_bibliography_urls_come_out_unescaped(project):
+    """pandoc writes `\\&` and `\\%` into the URLs of its Markdown; the links must be the .bib's URLs."""
+    project.page("sources.md", "Sources", "Deux sources.",
+                 "# Sources\n\nUne convention [@coe2024conventionia]. Une expérimentation [@alliance2025assistantia].\n")
+    result = project.build()
+    assert result.returncode == 0, result.stdout[-3000:]
+    html = (project.path / "site" / "sources" / "index.html").read_text(encoding="utf-8")
+    for url in ("https://www.coe.int/fr/web/conventions/full-list?module=treaty-detail&amp;treatynum=225",
+                "http://alliance.numerique.gouv.fr/actualit%C3%A9s/lancement-de-lexp%C3%A9rimentation-mistral-ai-"
+                "dans-lassistant-ia-interminist%C3%A9riel"):
+        assert f'href="{url}"' in html, url
+    assert [p for p in check_links(project.path / "site", base_path="/") if "barre oblique" in p] == []
+
+
 def test_offline_checker_reports_each_kind_of_external_asset(tmp_path):
     _html(tmp_path, "index.html",
           '<script src="https://cdn.example.org/x.js"></script>'
