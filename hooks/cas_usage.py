@@ -151,11 +151,11 @@ def rendre(cas: list[dict]) -> str:
         f'<td><a href="#{_e(c["id"])}">{_e(c["titre"])}</a></td><td>{_e(c["porteur"])} ({_e(c["pays"])})</td>'
         f'<td>{_e(c["domaine"])}</td><td>{_e(c["technique"])}</td>'
         f'<td>{_e(STATUTS[c["statut"]])}, {_e(date_lisible(c["date"]))}</td></tr>\n' for c in cas)
-    tableau = ('<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kallm-cas-tableau">\n'
+    tableau = ('<div class="kallm-cas-tableau"><table>\n'
                f'<caption>Les {len(cas)} cas de la bibliothèque</caption>\n'
                '<thead><tr><th scope="col">Cas</th><th scope="col">Porteur</th><th scope="col">Domaine</th>'
                '<th scope="col">Technique</th><th scope="col">Statut et date</th></tr></thead>\n'
-               f'<tbody>\n{lignes}</tbody></table></div></div>')
+               f'<tbody>\n{lignes}</tbody></table></div>')
     fiches = []
     for c in cas:
         champs = "".join(f"- **{libelle}.** {str(c[cle]).strip()}\n" for cle, libelle in CHAMPS if c.get(cle))
