@@ -293,6 +293,7 @@ NOT_ACRONYMS = {
     "SPEC",  # « AFNOR Spec »
     "UC", "VS",  # « UC Berkeley », « VS Code »
     "AA",  # the WCAG conformance level
+    "GOV", "UK",  # « GOV.UK », the British government's website (cas-usage/administration.md)
 }
 ROMAN_NUMERAL = re.compile(r"^[IVXLC]+$")
 # Two capitals or more, no lower-case letter (names such as CamemBERT or PyTorch are not flagged).

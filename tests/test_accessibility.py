@@ -20,6 +20,25 @@ def test_every_page_passes_axe_in_light_and_dark(built_site, chromium):
     assert problems == [], "\n".join(problems[:30])
 
 
+def test_the_use_case_library_passes_axe_in_both_palettes_with_a_filter_applied(chromium, site_url):
+    """docs/cas-usage/administration.md: the filter form shown by its script, one filter chosen, the count read."""
+    from accessibilite import Auditor
+
+    def with_filter(page):
+        page.wait_for_selector(".kallm-cas-filtres:not([hidden])")
+        page.select_option("#cas-filtre-statut", "production")
+        page.wait_for_selector(".kallm-cas-compte:not(:empty)")
+
+    problems = []
+    for dark in (False, True):
+        auditor = Auditor(chromium, dark)
+        try:
+            problems += auditor.audit(site_url + "cas-usage/administration/", before=with_filter)
+        finally:
+            auditor.close()
+    assert problems == [], "\n".join(problems)
+
+
 def test_audit_reports_what_axe_finds(chromium, tmp_path):
     """The guard itself: an image without text alternative and grey-on-grey text are reported."""
     (tmp_path / "index.html").write_text(
