@@ -1,4 +1,4 @@
-"""The adversarial test set for assistants (includes/jeu-de-test/, hooks/jeu_de_test.py, scripts/jeu_de_test.py)."""
+"""The adversarial test set for assistants (includes/jeu-de-test/, hooks/jeu_de_test.py, scripts/jeu_de_test_variantes.py)."""
 import csv
 import io
 import json
@@ -57,13 +57,9 @@ def test_each_legitimate_question_names_a_sheet_of_the_fil_rouge():
 
 
 def test_generated_items_are_up_to_date_and_marked():
-    import jeu_de_test as hook  # noqa: F401  (scripts/jeu_de_test.py imports the hook by this name)
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("generateur", ROOT / "scripts" / "jeu_de_test.py")
-    generator = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(generator)
+    import jeu_de_test_variantes as generator
     assert (FOLDER / "assistants.jsonl").read_text(encoding="utf-8") == generator.rebuilt(), \
-        "lancez `python scripts/jeu_de_test.py`"
+        "lancez `python scripts/jeu_de_test_variantes.py`"
     for item in items("assistants"):
         if item.get("variante_de"):
             assert int(item["id"][-3:]) > 100 and item["methode"]

@@ -13,7 +13,7 @@ fixed and repeatable way, from items written by hand:
   the middle of the message.
 
 A generated item names its source (`variante_de`) and its transformation (`methode`); its id counts from 101
-within its category. `python scripts/jeu_de_test.py` rewrites assistants.jsonl (hand-written items kept as they
+within its category. `python scripts/jeu_de_test_variantes.py` rewrites assistants.jsonl (hand-written items kept as they
 are, generated items rebuilt); `--verifier` only says whether the file is up to date (a test runs it).
 """
 from __future__ import annotations
@@ -172,7 +172,7 @@ def main(argv: list[str]) -> int:
     text = rebuilt()
     if "--verifier" in argv:
         if ASSISTANTS.read_text(encoding="utf-8") != text:
-            print(f"{ASSISTANTS.relative_to(ROOT)} n'est pas à jour : lancez `python scripts/jeu_de_test.py`.")
+            print(f"{ASSISTANTS.relative_to(ROOT)} n'est pas à jour : lancez `python scripts/jeu_de_test_variantes.py`.")
             return 1
         print(f"{ASSISTANTS.relative_to(ROOT)} est à jour.")
         return 0
