@@ -8,7 +8,9 @@ Each tool has three files, one place each:
   the fil rouge's measurements: notebook 8's results (.cache/notebooks/resultats/08-evaluation-couts.json,
   written when the build executes it) and the power, PUE and carbon intensity its settings cell states;
 - docs/javascripts/outils/<nom>.js: the formulas and the form's behaviour, also run by node in
-  tests/test_outils.py. overrides/main.html loads it on the pages that carry the tool, and only there.
+  tests/test_outils.py. overrides/main.html loads it on the pages that carry the tool, and only there,
+  after docs/javascripts/outils/commun.js: what every tool shares (its preamble, the one reader of typed
+  numbers, the error messages under each field), with includes/outils/nombres.json for its test table.
 
 A missing file, a preset without one of its keys, a duplicate id or an unknown source stops the build
 with the file's name.

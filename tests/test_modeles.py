@@ -16,12 +16,17 @@ def headings(markdown: str) -> list[str]:
     return [re.sub(r"[*_`]", "", h).strip() for h in re.findall(r"^#{2,4} (.+)$", markdown, re.M)]
 
 
+def plain(text: str) -> str:
+    """A document's text with its non-breaking hyphens (U+2011, between digits) read as hyphens."""
+    return text.replace("\u2011", "-").strip()
+
+
 def docx_headings(data: bytes) -> list[str]:
     import io
 
     import docx
     document = docx.Document(io.BytesIO(data))
-    return [p.text.strip() for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
+    return [plain(p.text) for p in document.paragraphs if p.style.name.startswith(("Heading", "Title"))]
 
 
 def odt_headings(data: bytes) -> list[str]:
@@ -30,7 +35,53 @@ def odt_headings(data: bytes) -> list[str]:
     from odf import teletype, text
     from odf.opendocument import load
     document = load(io.BytesIO(data))
-    return [teletype.extractText(h).strip() for h in document.getElementsByType(text.H)]
+    return [plain(teletype.extractText(h)) for h in document.getElementsByType(text.H)]
+
+
+def check_printable_docx(data: bytes, title: str) -> None:
+    """A4 portrait, French, the title in the properties and shown once, bordered tables with room to write,
+    check boxes without a bullet."""
+    import io
+
+    import docx
+    document = docx.Document(io.BytesIO(data))
+    section = document.sections[0]
+    assert section.page_width is not None, "le document ne fixe pas de format de page"
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297), "pas au format A4"
+    assert document.core_properties.title == title
+    visible = [p.text for p in document.paragraphs]
+    assert visible.count(title) == 1, f"le titre « {title} » doit apparaître une fois, pas {visible.count(title)}"
+    styles = document.styles.element.xml
+    assert re.search(r'<w:docDefaults>.*?<w:lang [^>]*w:val="fr-FR"', styles, re.S), "la langue par défaut n'est pas fr-FR"
+    table_style = re.search(r'w:styleId="Table"[^>]*>.*?</w:style>', styles, re.S).group(0)
+    for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
+        assert re.search(rf'<w:{side} [^>]*w:val="single"', table_style), f"le style des tableaux n'a pas de bordure {side}"
+    for table in document.tables:
+        assert table.style.name == "Table"
+        for row in table.rows[1:]:
+            for cell in row.cells:
+                assert cell.text.strip(" \n") or cell.text.count("\n") >= 1, "une cellule à remplir n'a pas de place"
+    for paragraph in document.paragraphs:
+        if paragraph.text.startswith("☐"):
+            assert paragraph._p.pPr is None or paragraph._p.pPr.numPr is None, f"case avec puce : {paragraph.text}"
+
+
+def check_printable_odt(data: bytes, title: str) -> None:
+    """The same promises, read in the .odt's XML."""
+    with zipfile.ZipFile(__import__("io").BytesIO(data)) as archive:
+        styles, content, meta = (archive.read(n).decode("utf-8") for n in ("styles.xml", "content.xml", "meta.xml"))
+    assert 'fo:page-width="21cm"' in styles and 'fo:page-height="29.7cm"' in styles, "pas au format A4"
+    default = re.search(r'<style:default-style style:family="paragraph">.*?</style:default-style>', styles, re.S)
+    assert 'fo:language="fr"' in default.group(0) and 'fo:country="FR"' in default.group(0), "langue par défaut"
+    assert f"<dc:title>{title}</dc:title>" in meta.replace("&#39;", "'").replace("&apos;", "'")
+    assert 'text:style-name="Title"' not in content, "le titre est affiché deux fois"
+    cells = set(re.findall(r'table:table-cell table:style-name="([^"]+)"', content))
+    for name in cells:
+        style = re.search(rf'<style:style style:name="{name}" style:family="table-cell">.*?</style:style>', content, re.S)
+        assert style and 'fo:border="none"' not in style.group(0) and "fo:border=" in style.group(0), f"{name} sans bordure"
+    assert "<table:table-cell " not in re.sub(r"<table:table-cell [^>]*>\s*<text:p", "", content), "cellule vide"
+    for item in re.findall(r"<text:list-item>.*?</text:list-item>", content, re.S):
+        assert "☐" not in item, "une case à cocher est précédée d'une puce"
 
 
 def pages_including(name: str) -> list[Path]:
@@ -58,6 +109,19 @@ def test_downloads_open_and_have_the_headings_of_their_source(built_site, source
         assert f'href="../{name}"' in html, f"la page {page} ne renvoie pas vers {name}"
 
 
+@pytest.mark.parametrize("source", TEMPLATES, ids=lambda p: p.stem)
+def test_every_template_prints_on_a4_in_french_with_boxes_to_fill(source):
+    """Each template as converted by the build, read back (python-docx, the .odt's XML)."""
+    import modeles
+    text = source.read_text(encoding="utf-8")
+    title = modeles.title(text)
+    docx_data, odt_data = modeles.convert(source, "docx"), modeles.convert(source, "odt")
+    check_printable_docx(docx_data, title)
+    check_printable_odt(odt_data, title)
+    assert docx_headings(docx_data) == headings(text)
+    assert odt_headings(odt_data) == headings(text)
+
+
 def test_a_template_is_converted_and_linked(project):
     (project.path / "includes" / "modeles").mkdir(exist_ok=True)
     (project.path / "includes" / "modeles" / "essai.md").write_text(GOOD, encoding="utf-8")
@@ -68,6 +132,8 @@ def test_a_template_is_converted_and_linked(project):
     assert docx_headings((out / "essai.docx").read_bytes()) == headings(GOOD)
     assert odt_headings((out / "essai.odt").read_bytes()) == headings(GOOD)
     assert zipfile.is_zipfile(out / "essai.odt")
+    check_printable_docx((out / "essai.docx").read_bytes(), "Fiche d'essai")
+    check_printable_odt((out / "essai.odt").read_bytes(), "Fiche d'essai")
     html = (out / "a" / "index.html").read_text(encoding="utf-8")
     assert 'href="../essai.odt"' in html and 'href="../essai.docx"' in html and "Première partie" in html
 

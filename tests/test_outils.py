@@ -168,6 +168,112 @@ def test_every_number_a_result_holds_is_finite():
     assert results[-1]["erreurs"], "une saisie infinie doit être refusée, pas calculée"
 
 
+def test_sliding_window_line_gives_the_growth_beyond_the_window():
+    """gpt-oss-20b at 32 768 tokens: 48 Kio per token while the window fills, then 24 Kio (12 global layers of
+    24); Mistral 7B (every layer windowed): nothing more beyond 4 096 tokens."""
+    script = ("const m = require(process.argv[1]); const e = JSON.parse(process.argv[2]);"
+              "process.stdout.write(JSON.stringify(e.map((x) => { const r = m.calculer(x); return [r.kvParToken,"
+              " r.kvParTokenAuDela, m.parToken(r)]; })));")
+    entrees = [preset("gpt-oss-20b", contexte=32768), preset("mistral-7b", contexte=8192), preset("gpt-oss-20b", contexte=100),
+               preset("llama-3.1-8b")]
+    out = subprocess.run([shutil.which("node"), "-e", script, str(MEMOIRE_JS), json.dumps(entrees)],
+                         capture_output=True, text=True, check=True).stdout
+    oss, mistral, court, llama = json.loads(out)
+    assert oss[:2] == [2 * 8 * 64 * 2 * 24, 2 * 8 * 64 * 2 * 12] == [49152, 24576]
+    assert oss[2] == "48\u00a0Kio par token pour les 128 premiers, puis 24\u00a0Kio par token au-delà de la fenêtre"
+    assert mistral[2] == "128\u00a0Kio par token pour les 4\u202f096 premiers, puis plus rien au-delà de la fenêtre"
+    assert court[2] == "48\u00a0Kio par token" and llama[1] is None and llama[2] == "128\u00a0Kio par token"
+
+
+def test_an_overflow_is_reported_under_the_field_that_causes_it():
+    tokens, requetes, parametres, trop_de_tokens = calculer(
+        preset("llama-3.1-8b", contexte="1e30", contexteMax=0),
+        preset("llama-3.1-8b", attention="mha", tetesKv=1024, dimTete=16384, couches=1000, contexte="100 000",
+               requetes="100 000", contexteMax=0, precisionKv="fp32"),
+        preset("llama-3.1-8b", parametres="20 000"), preset("llama-3.1-8b", contexte="1 000 000 000 000", contexteMax=0))
+    assert list(tokens["erreurs"]) == ["contexte"] and list(requetes["erreurs"]) == ["requetes"]
+    assert list(parametres["erreurs"]) == ["parametres"] and "milliards" in parametres["erreurs"]["parametres"]
+    assert trop_de_tokens["erreurs"]["contexte"].startswith("Plus de 10\u202f000\u202f000\u00a0tokens\u202f:")
+
+
+# ---- Numbers typed the French way (commun.js: one reader for every tool) -----------------------------
+
+COMMUN_JS = ROOT / "docs" / "javascripts" / "outils" / "commun.js"
+NOMBRES = ROOT / "includes" / "outils" / "nombres.json"
+NOMBRES_FAUX = ROOT / "tests" / "data" / "nombres-faux.json"
+_NODE_NOMBRES = """
+const c = require(process.argv[1]);
+let entree = "";
+process.stdin.on("data", (x) => { entree += x; });
+process.stdin.on("end", () => process.stdout.write(JSON.stringify({messages: c.MESSAGES,
+  lus: JSON.parse(entree).map((k) => c.lireNombre(k.saisie, k.regle))})));
+"""
+_PAGE_NOMBRES = "cas => ({messages: kallmCommun.MESSAGES, lus: cas.map(k => kallmCommun.lireNombre(k.saisie, k.regle))})"
+
+
+def lire_nombres(cas: list[dict]) -> dict:
+    """Each case of the table read by commun.js under node, and commun.js's messages."""
+    result = subprocess.run([shutil.which("node"), "-e", _NODE_NOMBRES, str(COMMUN_JS)], input=json.dumps(cas),
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def attendu(cas: dict, messages: dict) -> dict:
+    """What the table says a case must give: {valeur} or {erreur: the message's text}."""
+    if "valeur" in cas:
+        return {"valeur": cas["valeur"]}
+    return {"erreur": cas.get("message") or messages.get(cas["erreur"], f"<clé de message inconnue « {cas['erreur']} »>")}
+
+
+def ecarts(cas: list[dict], lus: list[dict], messages: dict) -> list[str]:
+    """The cases read otherwise than the table says, each with its input, what was expected and what was read."""
+    return [f"« {k['saisie']} » ({k.get('regle', {})}) : attendu {attendu(k, messages)}, lu {lu}"
+            for k, lu in zip(cas, lus, strict=True) if lu != attendu(k, messages)]
+
+
+def test_the_number_table_is_read_as_it_says_by_node():
+    cas = json.loads(NOMBRES.read_text(encoding="utf-8"))["cas"]
+    lu = lire_nombres(cas)
+    assert ecarts(cas, lu["lus"], lu["messages"]) == []
+    assert {k["erreur"] for k in cas if "erreur" in k} == set(lu["messages"]), \
+        "chaque message de commun.js a au moins un cas dans includes/outils/nombres.json"
+
+
+def test_a_wrong_expectation_in_the_number_table_fails():
+    """tests/data/nombres-faux.json expects « 8 192 » to give 8 193 and « 1,000 » to give 1 000: both are reported."""
+    cas = json.loads(NOMBRES_FAUX.read_text(encoding="utf-8"))["cas"]
+    lu = lire_nombres(cas)
+    problemes = ecarts(cas, lu["lus"], lu["messages"])
+    assert len(problemes) == 2, problemes
+    assert problemes[0].startswith("« 8 192 »") and "8193" in problemes[0]
+    assert problemes[1].startswith("« 1,000 »") and "Ambigu" in problemes[1]
+    assert ecarts([{"saisie": "1", "erreur": "pas-une-cle"}], [{"valeur": 1}], lu["messages"]), \
+        "une clé de message inconnue doit faire échouer le cas"
+
+
+def test_presets_are_written_so_that_the_reader_reads_them_back():
+    """A preset value goes into a field as French text (commun.ecrire); read back, it is the same number."""
+    valeurs = [7.125, 1292.55, 0.135, 131072, 21.7, 1.58, 8, 1292.125]
+    script = ("const c = require(process.argv[1]); process.stdout.write(JSON.stringify(JSON.parse(process.argv[2])"
+              ".map((x) => [c.ecrire(x), c.lireNombre(c.ecrire(x)).valeur])));")
+    out = json.loads(subprocess.run([shutil.which("node"), "-e", script, str(COMMUN_JS), json.dumps(valeurs)],
+                                    capture_output=True, text=True, check=True).stdout)
+    assert [v for _, v in out] == valeurs, out
+    assert out[0][0] == "7,1250" and out[1][0] == "1\u202f292,55" and out[2][0] == "0,135"
+
+
+def test_every_tool_script_uses_the_shared_preamble_and_reader():
+    """One preamble (commun.js's `outil`) and one reader of numbers for every tool: no copy left."""
+    for js in sorted((ROOT / "docs" / "javascripts" / "outils").glob("*.js")):
+        if js.name == "commun.js":
+            continue
+        texte = js.read_text(encoding="utf-8")
+        assert f'require("./commun.js")).outil("{js.stem}",' in texte, js.name
+        assert "module.exports" not in texte and "DOMContentLoaded" not in texte, js.name
+        assert "Number(" not in texte and 'replace(",", ".")' not in texte, f"{js.name} lit les nombres lui-même"
+
+
 # ---- The data file guard ------------------------------------------------------------------------
 
 def test_the_data_file_guard_names_the_file_and_the_problem():
@@ -249,6 +355,119 @@ def test_memory_calculator_with_the_keyboard_only(chromium, site_url):
         assert "NaN" not in texte and "Infinity" not in texte
         assert resultat.get_attribute("role") == "status" and resultat.get_attribute("aria-live") == "polite"
         assert visit.console_errors == [] and visit.external_requests == []
+    finally:
+        visit.close()
+
+
+def nombres_dans_la_page(chromium, url: str) -> list[str]:
+    """includes/outils/nombres.json in the page: read by the page's own commun.js, then each case without a rule
+    typed into « Secondes pour 1 000 documents » (cost calculator): its message under that field, or none."""
+    from browser import Visit
+    cas = json.loads(NOMBRES.read_text(encoding="utf-8"))["cas"]
+    visit = Visit(chromium, url, width=390, height=844)
+    try:
+        page = visit.page
+        lu = page.evaluate(_PAGE_NOMBRES, cas)
+        problemes = ecarts(cas, lu["lus"], lu["messages"])
+        champ = page.get_by_label("Secondes pour 1")
+        for k in (k for k in cas if "regle" not in k):
+            champ.fill(k["saisie"])
+            montre = page.inner_text("#couts-erreur-duree")
+            voulu = attendu(k, lu["messages"]).get("erreur", "")
+            invalide = champ.get_attribute("aria-invalid") == "true"
+            if _espaces(montre) != _espaces(voulu) or invalide != bool(voulu):
+                problemes.append(f"tapé « {k['saisie']} » : sous le champ « {montre} », attendu « {voulu} »")
+        texte = page.inner_text("article")
+        if "NaN" in texte or "Infinity" in texte:
+            problemes.append("NaN ou Infinity dans la page")
+        problemes += [f"console : {e}" for e in visit.console_errors]
+        return problemes
+    finally:
+        visit.close()
+
+
+def _espaces(texte: str) -> str:
+    return texte.replace("\u202f", " ").replace("\u00a0", " ").strip()
+
+
+# Typed into each visible field, one at a time: empty, letters, exponent, zero, negative, huge, French and English.
+SAISIES_DIFFICILES = ["", "abc", "1e30", "0", "-5", "1 000 000 000 000 000 000", "1,5", "1.5", "8 192", "1,000"]
+
+
+def champs_difficiles(chromium, url: str, outil: str) -> list[str]:
+    """Each visible field of a calculator, fed each hard input: the message the field's own rule gives appears
+    under that field and no other, with aria-invalid and aria-describedby; the result never shows NaN,
+    Infinity or a negative number; the result region is a polite live region."""
+    from browser import Visit
+    visit = Visit(chromium, url)
+    problemes = []
+    try:
+        page = visit.page
+        racine = page.locator(f"[data-outil='{outil}']")
+        sortie = racine.locator("[data-resultat]")
+        if (sortie.get_attribute("role"), sortie.get_attribute("aria-live")) != ("status", "polite"):
+            problemes.append("la zone de résultat n'est pas role=status aria-live=polite")
+        regles = page.evaluate(f"Object.keys(kallm{outil.capitalize()}.REGLES)")
+        noms = [n for n in regles if racine.locator(f"input[name='{n}']").is_visible()]
+        # Start from a valid form, with or without the presets (`make serve` executes no notebook).
+        for nom in noms:
+            if not racine.locator(f"input[name='{nom}']").input_value() and not page.evaluate(
+                    f"kallm{outil.capitalize()}.REGLES['{nom}'].facultatif"):
+                racine.locator(f"input[name='{nom}']").fill("1")
+        for nom in noms:
+            champ = racine.locator(f"input[name='{nom}']")
+            avant = champ.input_value()
+            label = racine.locator(f"label[for='{outil}-{nom}']").inner_text()
+            for saisie in SAISIES_DIFFICILES:
+                page.get_by_label(label, exact=True).fill(saisie)
+                voulu = page.evaluate(f"([n, s]) => kallmCommun.lireNombre(s, kallm{outil.capitalize()}.REGLES[n]).erreur || ''",
+                                      [nom, saisie])
+                zones = {z.get_attribute("id"): z.inner_text() for z in racine.locator(".kallm-erreur").all()}
+                ici = zones.pop(f"{outil}-erreur-{nom}")
+                ailleurs = {k: v for k, v in zones.items() if v}
+                resultat = sortie.inner_text()
+                if voulu and _espaces(ici) != _espaces(voulu):
+                    problemes.append(f"{nom} = « {saisie} » : sous le champ « {ici} », attendu « {voulu} »")
+                if not voulu and ici:
+                    problemes.append(f"{nom} = « {saisie} » : erreur inattendue « {ici} »")
+                if ailleurs and voulu:
+                    problemes.append(f"{nom} = « {saisie} » : erreur sous un autre champ {ailleurs}")
+                if (champ.get_attribute("aria-invalid") == "true") != bool(ici):
+                    problemes.append(f"{nom} = « {saisie} » : aria-invalid ne suit pas l'erreur")
+                if f"{outil}-erreur-{nom}" not in (champ.get_attribute("aria-describedby") or ""):
+                    problemes.append(f"{nom} : aria-describedby ne désigne pas son message")
+                if re.search(r"NaN|Infinity|undefined|(?<![\w-])[-−]\s?\d", resultat):
+                    problemes.append(f"{nom} = « {saisie} » : résultat « {resultat} »")
+            champ.fill(avant)
+        problemes += [f"console : {e}" for e in visit.console_errors]
+        return problemes
+    finally:
+        visit.close()
+
+
+def test_the_number_table_in_the_page_and_typed_in_a_field(chromium, site_url):
+    assert nombres_dans_la_page(chromium, site_url + "production/couts/") == []
+
+
+@pytest.mark.parametrize("outil, chemin", [("memoire", OUTIL_PAGE), ("couts", "production/couts/")])
+def test_every_calculator_field_refuses_hard_inputs_under_itself(chromium, site_url, outil, chemin):
+    assert champs_difficiles(chromium, site_url + chemin, outil) == []
+
+
+def test_french_numbers_typed_by_label_reach_the_result(chromium, site_url):
+    """« 8 192 » with a narrow no-break space in « Tokens par requête »: Llama 3.1 8B's 1,07 Go of KV cache, as
+    with 8192; gpt-oss-20b at 32 768 tokens gives the growth beyond its window."""
+    from browser import Visit
+    visit = Visit(chromium, site_url + OUTIL_PAGE, width=390, height=844)
+    try:
+        page = visit.page
+        resultat = page.locator("[data-outil='memoire'] [data-resultat]")
+        page.get_by_label("Tokens par requête").fill("8\u202f192")
+        assert "1,07\u00a0Go (128\u00a0Kio par token)" in resultat.inner_text()
+        page.select_option("#memoire-modele", "gpt-oss-20b")
+        page.get_by_label("Tokens par requête").fill("32 768")
+        assert "puis 24\u00a0Kio par token au-delà de la fenêtre" in resultat.inner_text()
+        assert visit.console_errors == []
     finally:
         visit.close()
 
@@ -449,6 +668,26 @@ def test_cost_calculator_computes_only_what_it_has_figures_for():
     assert negatif["erreurs"] == {"documents": "La valeur ne peut pas être négative."}
     assert pue["erreurs"]["pue"].startswith("Le PUE vaut au moins 1")
     assert vide["erreurs"] == {"duree": "Indiquez une valeur."}
+
+
+def test_reasoning_tokens_are_billed_as_output_as_the_page_says():
+    """couts.md's worked example: 10 000 documents of 800 tokens, 20 output tokens, fictitious prices 0,50 € and
+    2 € per million: 4,40 €; with 500 reasoning tokens per document, 5 200 000 output tokens and 14,40 €."""
+    base = {"documents": "10 000", "duree": 1000, "puissance": 10, "pue": 1, "intensite": 21.7, "tokensEntree": 800,
+            "tokensSortie": 20, "prixEntree": "0,50", "prixSortie": 2}
+    sans, avec, vide, lettres, trop = calculer_couts(
+        dict(base, tokensRaisonnement="0"), dict(base, tokensRaisonnement="500"), dict(base, tokensRaisonnement=""),
+        dict(base, tokensRaisonnement="beaucoup"), dict(base, tokensRaisonnement="1e12"))
+    assert sans["tokensEntree"] == 8_000_000 and sans["tokensSortie"] == 200_000 and round(sans["coutApi"], 6) == 4.4
+    assert avec["tokensSortie"] == 5_200_000 and avec["tokensRaisonnement"] == 5_000_000
+    assert round(avec["coutApi"], 6) == 14.4 and round(avec["coutApi"] - 4, 6) == 10.4
+    assert vide["coutApi"] == sans["coutApi"]  # empty: no reasoning
+    assert list(lettres["erreurs"]) == ["tokensRaisonnement"] and list(trop["erreurs"]) == ["tokensRaisonnement"]
+    text = (ROOT / "docs" / "production" / "couts.md").read_text(encoding="utf-8").replace(NNBSP, " ").replace("\u00a0", " ")
+    for morceau in ("0,50 € par million de tokens en entrée et de 2 € en sortie", "10 000 documents de 800 tokens",
+                    "une réponse de 20 tokens", "4 € en entrée et 0,40 € en sortie, soit **4,40 €**",
+                    "500 tokens par document", "la sortie passe à 5 200 000 tokens, soit 10,40 €", "**14,40 €**"):
+        assert morceau in text, morceau
 
 
 def test_cost_calculator_with_the_keyboard_and_axe(chromium, site_url):

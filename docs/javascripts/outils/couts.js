@@ -3,47 +3,40 @@
    One definition of the formulas, used by the page and by tests/test_outils.py (run with node). The
    presets are the fil rouge's measured durations (notebook 8's results), embedded by hooks/outils.py
    with notebook 8's stated power and carbon intensity. No price is filled in: a price is the reader's,
-   dated and sourced. Nothing is stored or sent. */
-(function (racine, fabrique) {
-  var module_ = fabrique();
-  if (typeof module === "object" && module.exports) {
-    module.exports = module_;
-  } else {
-    racine.kallmCouts = module_;
-    if (typeof document !== "undefined") {
-      document.addEventListener("DOMContentLoaded", function () { module_.brancher(document); });
-    }
-  }
-})(typeof self !== "undefined" ? self : this, function () {
+   dated and sourced. Nothing is stored or sent. Numbers are read by commun.js, loaded before.
+   Reasoning (« thinking ») tokens are billed as output tokens: they are added to the output tokens. */
+(typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("couts",
+  typeof module === "object" ? module : null, function (commun) {
   "use strict";
 
-  var OBLIGATOIRES = ["documents", "duree", "puissance", "pue", "intensite"];
-  // Empty: what needs them is not computed (a token count is measured with the model's tokenizer, a price is dated).
-  var FACULTATIFS = ["tokensEntree", "tokensSortie", "prixEntree", "prixSortie", "prixHeure", "prixKwh"];
-
-  function lireNombre(brut, obligatoire) {
-    var texte = brut === undefined || brut === null ? "" : String(brut).trim().replace(",", ".");
-    if (texte === "") return obligatoire ? { erreur: "Indiquez une valeur." } : { valeur: null };
-    var n = Number(texte);
-    if (!isFinite(n)) return { erreur: "Saisissez un nombre, par exemple 1000 ou 0,5." };
-    if (n < 0) return { erreur: "La valeur ne peut pas être négative." };
-    return { valeur: n };
-  }
+  /* La règle de chaque champ (commun.lireNombre). Facultatifs : ce qui en dépend n'est pas calculé tant
+     qu'ils sont vides (un nombre de tokens se mesure avec le tokenizer du modèle, un prix se date).
+     Au-delà de `max`, la valeur est mise en doute, pas calculée. */
+  var REGLES = {
+    documents: { entier: true, positif: true, max: 1e9, unite: "documents" },
+    tokensEntree: { facultatif: true, entier: true, max: 1e7, unite: "tokens par document" },
+    tokensSortie: { facultatif: true, entier: true, max: 1e7, unite: "tokens par document" },
+    tokensRaisonnement: { facultatif: true, entier: true, max: 1e7, unite: "tokens par document" },
+    prixEntree: { facultatif: true, max: 1e5, unite: "€" },
+    prixSortie: { facultatif: true, max: 1e5, unite: "€" },
+    duree: { positif: true, max: 1e7, unite: "secondes" },
+    puissance: { positif: true, max: 1e6, unite: "W" },
+    pue: { min: 1, messageMin: "Le PUE vaut au moins 1 (1\u202f: aucune consommation en plus du matériel).", max: 10 },
+    intensite: { max: 2000, unite: "g CO₂eq par kWh" },
+    prixHeure: { facultatif: true, max: 1e5, unite: "€" },
+    prixKwh: { facultatif: true, max: 100, unite: "€" }
+  };
 
   /* e : saisies brutes. duree : secondes pour 1 000 documents ; puissance : W ; pue : sans unité ;
      intensite : g CO2eq par kWh ; prix en euros (par million de tokens, par heure, par kWh). */
   function calculer(e) {
-    var erreurs = {}, v = {};
-    OBLIGATOIRES.concat(FACULTATIFS).forEach(function (nom) {
-      var lu = lireNombre(e[nom], OBLIGATOIRES.indexOf(nom) >= 0);
-      if (lu.erreur) erreurs[nom] = lu.erreur; else v[nom] = lu.valeur;
-    });
-    if (!erreurs.documents && v.documents !== Math.floor(v.documents)) erreurs.documents = "Saisissez un nombre entier.";
-    if (!erreurs.pue && v.pue < 1) erreurs.pue = "Le PUE vaut au moins 1 (1 : aucune consommation en plus du matériel).";
-    if (Object.keys(erreurs).length) return { erreurs: erreurs };
+    var lu = commun.lireChamps(e, REGLES, Object.keys(REGLES)), v = lu.valeurs;
+    if (Object.keys(lu.erreurs).length) return { erreurs: lu.erreurs };
     var r = { erreurs: {} };
     r.tokensEntree = v.tokensEntree === null ? null : v.documents * v.tokensEntree;
-    r.tokensSortie = v.tokensSortie === null ? null : v.documents * v.tokensSortie;
+    r.tokensRaisonnement = v.documents * (v.tokensRaisonnement || 0);  // empty: none
+    // Billed as output tokens: the visible answer plus the reasoning.
+    r.tokensSortie = v.tokensSortie === null ? null : v.documents * v.tokensSortie + r.tokensRaisonnement;
     r.coutApi = [r.tokensEntree, r.tokensSortie, v.prixEntree, v.prixSortie].indexOf(null) >= 0 ? null
       : r.tokensEntree / 1e6 * v.prixEntree + r.tokensSortie / 1e6 * v.prixSortie;
     r.heures = v.documents * v.duree / 1000 / 3600;
@@ -53,8 +46,9 @@
     r.coutElectricite = v.prixKwh === null ? null : r.energieKwh * v.prixKwh;
     var nombres = [r.tokensEntree, r.tokensSortie, r.coutApi, r.heures, r.energieKwh, r.emissionsG,
                    r.coutMachine, r.coutElectricite];
-    if (nombres.some(function (x) { return x !== null && (!isFinite(x) || x > 1e18); })) {
-      return { erreurs: { documents: "Ces valeurs dépassent ce que le calcul peut représenter." } };
+    if (nombres.some(function (x) { return x !== null && (!isFinite(x) || x > 1e18); })) {  // not reachable within the bounds
+      return { erreurs: { documents: "Avec ce volume, les résultats dépassent ce que le calcul peut représenter\u202f: " +
+        "réduisez le nombre de documents." } };
     }
     return r;
   }
@@ -87,32 +81,20 @@
     function appliquerPreset() {
       var m = presets[champ("mesure").value];
       if (!m) return;
-      champ("duree").value = String(m.duree).replace(".", ",");
-      champ("puissance").value = String(donnees.hypotheses.puissance).replace(".", ",");
-      champ("pue").value = String(donnees.hypotheses.pue).replace(".", ",");
+      champ("duree").value = commun.ecrire(m.duree);
+      champ("puissance").value = commun.ecrire(donnees.hypotheses.puissance);
+      champ("pue").value = commun.ecrire(donnees.hypotheses.pue);
     }
 
     function mettreAJour() {
-      var e = {};
-      Array.prototype.forEach.call(form.elements, function (el) { if (el.name) e[el.name] = el.value; });
-      var r = calculer(e);
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (!el.name) return;
-        var zone = doc.getElementById("couts-erreur-" + el.name);
-        if (zone) zone.textContent = r.erreurs[el.name] || "";
-        if (r.erreurs[el.name]) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
-      });
-      var n = Object.keys(r.erreurs).length;
-      if (n) {
-        sortie.textContent = "Le calcul attend des valeurs valides\u202f: " + n +
-          (n > 1 ? " champs sont à corriger." : " champ est à corriger.");
-        return;
-      }
+      var r = calculer(commun.saisies(form));
+      if (commun.afficherErreurs(doc, form, "couts", r.erreurs, sortie)) return;
       var manque = "non calculé\u202f: indiquez le prix, avec sa source et sa date";
       var sansTokens = r.tokensEntree === null || r.tokensSortie === null;
       var lignes = [
         ["Tokens à envoyer", sansTokens ? "non calculé\u202f: indiquez les tokens par document"
-          : nombre(r.tokensEntree) + " en entrée, " + nombre(r.tokensSortie) + " en sortie"],
+          : nombre(r.tokensEntree) + " en entrée, " + nombre(r.tokensSortie) + " en sortie" +
+            (r.tokensRaisonnement ? " (dont " + nombre(r.tokensRaisonnement) + " de raisonnement)" : "")],
         ["Coût par une API", r.coutApi !== null ? euros(r.coutApi) : sansTokens ? "non calculé\u202f: indiquez les tokens et les prix" : manque],
         ["Heures de calcul", nombre(r.heures)],
         ["Énergie", energie(r.energieKwh)],
@@ -127,10 +109,10 @@
     form.addEventListener("input", function (ev) { if (ev.target.name !== "mesure") mettreAJour(); });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); mettreAJour(); });
     racine.hidden = false;
-    champ("intensite").value = String(donnees.hypotheses.intensite).replace(".", ",");
+    champ("intensite").value = commun.ecrire(donnees.hypotheses.intensite);
     appliquerPreset();
     mettreAJour();
   }
 
-  return { calculer: calculer, energie: energie, emissions: emissions, brancher: brancher };
+  return { REGLES: REGLES, calculer: calculer, energie: energie, emissions: emissions, brancher: brancher };
 });

@@ -3,18 +3,9 @@
    One definition of the formulas, used by the page (the form below) and by the tests
    (tests/test_outils.py runs `calculer` with node). The presets (models, hardware) come from
    includes/outils/memoire.json, embedded in the page by hooks/outils.py: nothing is fetched,
-   nothing is stored. 1 Go = 10^9 octets, as in the page's text. */
-(function (racine, fabrique) {
-  var module_ = fabrique();
-  if (typeof module === "object" && module.exports) {
-    module.exports = module_;
-  } else {
-    racine.kallmMemoire = module_;
-    if (typeof document !== "undefined") {
-      document.addEventListener("DOMContentLoaded", function () { module_.brancher(document); });
-    }
-  }
-})(typeof self !== "undefined" ? self : this, function () {
+   nothing is stored. 1 Go = 10^9 octets, as in the page's text. Numbers are read by commun.js, loaded before. */
+(typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("memoire",
+  typeof module === "object" ? module : null, function (commun) {
   "use strict";
 
   // Octets par valeur. Le 4 bits ajoute une échelle (16 bits par défaut) par groupe de poids.
@@ -47,33 +38,37 @@
     mla: ["couches", "rangLatent", "dimRope"],
     fenetre: ["couches", "tetesKv", "dimTete", "couchesFenetre", "fenetre"]
   };
-  var ENTIERS = ["couches", "tetesKv", "dimTete", "rangLatent", "dimRope", "couchesFenetre", "fenetre",
-                 "contexte", "requetes", "groupe", "bitsEchelle"];
+  /* La règle de chaque champ (commun.lireNombre) : au-delà de `max`, la valeur est mise en doute, pas calculée. */
+  var REGLES = {
+    parametres: { positif: true, max: 10000, messageMax: "Plus de 10\u202f000\u00a0milliards de paramètres\u202f: " +
+      "ce champ attend des milliards (8 pour un modèle de 8\u00a0milliards). Vérifiez la saisie\u202f; le calcul s'arrête à 10\u202f000." },
+    couches: { entier: true, positif: true, max: 1000, unite: "couches" },
+    tetesKv: { entier: true, positif: true, max: 1024, unite: "têtes" },
+    dimTete: { entier: true, positif: true, max: 16384 },
+    rangLatent: { entier: true, positif: true, max: 65536 },
+    dimRope: { entier: true, positif: true, max: 16384 },
+    couchesFenetre: { entier: true, max: 1000, unite: "couches" },
+    fenetre: { entier: true, positif: true, max: 10000000, unite: "tokens" },
+    contexte: { entier: true, positif: true, max: 10000000, unite: "tokens" },
+    requetes: { entier: true, positif: true, max: 100000, unite: "requêtes" },
+    groupe: { entier: true, positif: true, max: 1000000 },
+    bitsEchelle: { entier: true, positif: true, max: 64, unite: "bits" },
+    marge: { max: 100, messageMax: "La marge s'exprime en pourcentage, entre 0 et 100." }
+  };
 
   /* Lit et vérifie les saisies. `e` : valeurs brutes (chaînes ou nombres). Renvoie {valeurs, erreurs},
      erreurs = {champ: message en français}. Aucun calcul n'est fait tant qu'une erreur reste. */
   function verifier(e) {
-    var erreurs = {}, v = {};
     var attention = e.attention || "gqa";
     var mode = e.mode || "inference";
     var champs = ["parametres", "marge"].concat(CHAMPS_ATTENTION[attention] || []);
     if (mode === "inference") champs.push("contexte", "requetes");  // the KV cache: inference only
     if ((mode === "inference" && e.precision === "int4") || mode === "qlora") champs.push("groupe", "bitsEchelle");
-    champs.forEach(function (nom) {
-      var brut = e[nom] === undefined || e[nom] === null ? "" : String(e[nom]).trim().replace(",", ".");
-      if (brut === "") { erreurs[nom] = "Indiquez une valeur."; return; }
-      var n = Number(brut);
-      if (!isFinite(n)) { erreurs[nom] = "Saisissez un nombre, par exemple 8 ou 0,5."; return; }
-      if (n < 0) { erreurs[nom] = "La valeur ne peut pas être négative."; return; }
-      if (n === 0 && nom !== "marge" && nom !== "couchesFenetre") { erreurs[nom] = "La valeur doit être supérieure à zéro."; return; }
-      if (ENTIERS.indexOf(nom) >= 0 && Math.floor(n) !== n) { erreurs[nom] = "Saisissez un nombre entier."; return; }
-      if (nom === "marge" && n > 100) { erreurs[nom] = "La marge s'exprime en pourcentage, entre 0 et 100."; return; }
-      v[nom] = n;
-    });
+    var lu = commun.lireChamps(e, REGLES, champs), v = lu.valeurs, erreurs = lu.erreurs;
     if (!erreurs.couchesFenetre && !erreurs.couches && v.couchesFenetre > v.couches) {
       erreurs.couchesFenetre = "Il ne peut pas y avoir plus de couches à fenêtre que de couches (" + v.couches + ").";
     }
-    var max = Number(e.contexteMax);
+    var max = e.contexteMax || 0;  // the preset's, a number
     if (!erreurs.contexte && max > 0 && v.contexte > max) {
       erreurs.contexte = "Ce modèle accepte au plus " + nombre(max, 0) + " tokens de contexte.";
     }
@@ -99,12 +94,21 @@
     else if (mode === "qlora") poids = n * octetsParParametre("int4", v.groupe, v.bitsEchelle);
     else poids = n * oPoids;
     var kvParToken = cacheKvRequete(a, 1, octetsKv);
-    if (mode === "inference") kv = cacheKvRequete(a, v.contexte, octetsKv) * v.requetes;
+    // Beyond a sliding window, only the global layers still grow: that is the cost of one more token.
+    var kvParTokenAuDela = a.type === "fenetre" ? cacheKvRequete(a, a.fenetre + 1, octetsKv) - cacheKvRequete(a, a.fenetre, octetsKv) : null;
+    var kvRequete = mode === "inference" ? cacheKvRequete(a, v.contexte, octetsKv) : 0;
+    if (mode === "inference") kv = kvRequete * v.requetes;
     var sousTotal = poids + kv;
     var total = sousTotal * (1 + v.marge / 100);
-    if (!isFinite(total) || total > 1e18) return { erreurs: { parametres: "Ces valeurs dépassent ce que le calcul peut représenter." } };
-    return { erreurs: {}, mode: mode, octetsParParametre: oPoids,
-             poids: poids, kv: kv, kvParToken: kvParToken, sousTotal: sousTotal, total: total };
+    if (!isFinite(total) || total > 1e18) {  // only the KV cache can get there within the fields' bounds
+      var trop = "Avec ces valeurs, le cache KV dépasserait un milliard de Go\u202f: ";
+      return { erreurs: kvRequete * (1 + v.marge / 100) > 1e18
+        ? { contexte: trop + "réduisez les tokens par requête." }
+        : { requetes: trop + "réduisez le nombre de requêtes simultanées." } };
+    }
+    return { erreurs: {}, mode: mode, octetsParParametre: oPoids, poids: poids, kv: kv, kvParToken: kvParToken,
+             kvParTokenAuDela: kvParTokenAuDela, fenetre: a.type === "fenetre" ? v.fenetre : null,
+             contexte: mode === "inference" ? v.contexte : null, sousTotal: sousTotal, total: total };
   }
 
   function nombre(x, decimales) {
@@ -115,6 +119,14 @@
   function go(octets) {
     var g = octets / 1e9;
     return nombre(g, g < 10 ? 2 : g < 100 ? 1 : 0) + "\u00a0Go";
+  }
+
+  /* « 128 Kio par token » ; avec une fenêtre glissante dépassée, ce que coûte un token avant et après elle. */
+  function parToken(r) {
+    var kio = function (o) { return nombre(o / 1024, 1) + "\u00a0Kio par token"; };
+    if (r.fenetre === null || r.contexte <= r.fenetre) return kio(r.kvParToken);
+    return kio(r.kvParToken) + " pour les " + nombre(r.fenetre, 0) + " premiers, puis " +
+      (r.kvParTokenAuDela > 0 ? kio(r.kvParTokenAuDela) : "plus rien") + " au-delà de la fenêtre";
   }
 
   /* Matériels où le total tient : [{nom, memoireGo, convient}]. */
@@ -154,41 +166,24 @@
       if (!m) return;
       ["parametres", "attention", "couches", "tetesKv", "dimTete", "rangLatent", "dimRope",
        "couchesFenetre", "fenetre"].forEach(function (nom) {
-        if (m[nom] !== undefined) champ(nom).value = String(m[nom]).replace(".", ",");
+        if (m[nom] !== undefined) champ(nom).value = typeof m[nom] === "number" ? commun.ecrire(m[nom]) : m[nom];
       });
     }
 
     function saisies() {
-      var e = {};
-      Array.prototype.forEach.call(form.elements, function (el) { if (el.name) e[el.name] = el.value; });
+      var e = commun.saisies(form);
       var m = modeles[e.modele];
       e.contexteMax = m ? m.contexteMax : 0;
       return e;
-    }
-
-    function montrerErreurs(erreurs) {
-      Array.prototype.forEach.call(form.elements, function (el) {
-        if (!el.name) return;
-        var zone = doc.getElementById("memoire-erreur-" + el.name);
-        var message = erreurs[el.name];
-        if (zone) zone.textContent = message || "";
-        if (message) el.setAttribute("aria-invalid", "true"); else el.removeAttribute("aria-invalid");
-      });
     }
 
     var sortie = racine.querySelector("[data-resultat]");
     function mettreAJour() {
       afficherChamps();
       var r = calculer(saisies());
-      montrerErreurs(r.erreurs);
-      var nbErreurs = Object.keys(r.erreurs).length;
-      if (nbErreurs) {
-        sortie.textContent = "Le calcul attend des valeurs valides\u202f: " + nbErreurs +
-          (nbErreurs > 1 ? " champs sont à corriger." : " champ est à corriger.");
-        return;
-      }
+      if (commun.afficherErreurs(doc, form, "memoire", r.erreurs, sortie)) return;
       var lignes = [["Poids", go(r.poids)]];
-      if (r.mode === "inference") lignes.push(["Cache KV", go(r.kv) + " (" + nombre(r.kvParToken / 1024, 1) + "\u00a0Kio par token)"]);
+      if (r.mode === "inference") lignes.push(["Cache KV", go(r.kv) + " (" + parToken(r) + ")"]);
       lignes.push(["Sous-total", go(r.sousTotal)], ["Total avec la marge", go(r.total)]);
       var html = "<dl>" + lignes.map(function (l) { return "<dt>" + l[0] + "</dt><dd>" + l[1] + "</dd>"; }).join("") + "</dl>";
       if (r.mode !== "inference") html += "<p>Les activations, qui dépendent de la longueur des exemples et de la taille des lots, ne sont pas comptées.</p>";
@@ -208,6 +203,6 @@
     mettreAJour();
   }
 
-  return { OCTETS: OCTETS, octetsParParametre: octetsParParametre, cacheKvRequete: cacheKvRequete,
-           verifier: verifier, calculer: calculer, go: go, materiels: materiels, brancher: brancher };
+  return { OCTETS: OCTETS, REGLES: REGLES, octetsParParametre: octetsParParametre, cacheKvRequete: cacheKvRequete,
+           verifier: verifier, calculer: calculer, go: go, parToken: parToken, materiels: materiels, brancher: brancher };
 });

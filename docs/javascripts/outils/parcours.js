@@ -1,17 +1,8 @@
 /* « Quelle approche pour mon besoin ? » (adapter/strategies.md). hooks/quiz.py writes every step into
    the page; this script shows the steps on the reader's path, one after the other, and the result in a
    live region. `chemin` is the rule, exported for node (tests/test_outils.py). Nothing is stored or sent. */
-(function (racine, fabrique) {
-  var module_ = fabrique();
-  if (typeof module === "object" && module.exports) {
-    module.exports = module_;
-  } else {
-    racine.kallmParcours = module_;
-    if (typeof document !== "undefined") {
-      document.addEventListener("DOMContentLoaded", function () { module_.brancher(document); });
-    }
-  }
-})(typeof self !== "undefined" ? self : this, function () {
+(typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("parcours",
+  typeof module === "object" ? module : null, function () {
   "use strict";
 
   /* questions : {id: [suites possibles]} ; reponses : {id de question: suite choisie}.

@@ -3,17 +3,8 @@
    `corriger` is the one rule: right when the chosen answers are exactly the key's. It is exported for
    node (tests/test_outils.py). In the page, each question gets a « Vérifier » button; the verdict and
    the explanation of each chosen answer go to the question's live region. Nothing is stored or sent. */
-(function (racine, fabrique) {
-  var module_ = fabrique();
-  if (typeof module === "object" && module.exports) {
-    module.exports = module_;
-  } else {
-    racine.kallmQuiz = module_;
-    if (typeof document !== "undefined") {
-      document.addEventListener("DOMContentLoaded", function () { module_.brancher(document); });
-    }
-  }
-})(typeof self !== "undefined" ? self : this, function () {
+(typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("quiz",
+  typeof module === "object" ? module : null, function () {
   "use strict";
 
   /* choisis, justes : listes des numéros de choix. Renvoie "vide", "juste", "incomplet" ou "faux". */
