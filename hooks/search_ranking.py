@@ -25,7 +25,7 @@ from __future__ import annotations
 from mkdocs.plugins import event_priority
 
 EXCLUDED = {"ressources/references.md"}
-LOWERED = {"fil-rouge/donnees.md": 0.2, "ressources/bibliographie.md": 0.3, "ressources/glossaire.md": 0.3,
+LOWERED = {"fil-rouge/donnees.md": 0.2, "fil-rouge/jeu-de-test.md": 0.3, "ressources/bibliographie.md": 0.3, "ressources/glossaire.md": 0.3,
            "index.md": 0.5, "contribuer.md": 0.3, "ce-qui-a-change.md": 0.2}
 LOWERED_DIRS = {"quiz/": 0.3}  # the quizzes ask about every notion: found, after the chapters
 NOTEBOOKS = 0.3  # boost of every notebook page: its code and outputs repeat the words of the chapters
