@@ -44,35 +44,51 @@ _liens: list[tuple[str, str, str, str]] = []  # (file, « question « id » », 
 _ancres: dict[str, set[str]] = {}  # page src_uri -> heading ids
 
 
-def lire(nom: str, root: Path) -> tuple[str, list[dict]]:
-    """The questions of includes/quiz/<nom>.yml, or PluginError listing every problem with the file's name."""
-    chemin = root / DOSSIER / f"{nom}.yml"
+def charger(chemin: Path, root: Path, quoi: str, verifier_) -> tuple[str, dict]:
+    """The data of a YAML file and its name, or PluginError listing every problem (verifier_(donnees, fichier))."""
     fichier = str(chemin.relative_to(root))
     if not chemin.is_file():
-        raise PluginError(f"{fichier} : fichier de quiz introuvable.")
+        raise PluginError(f"{fichier} : fichier de {quoi} introuvable.")
     try:
         donnees = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
     except yaml.YAMLError as err:
         raise PluginError(f"{fichier} : YAML illisible ({err}).") from err
-    problemes = verifier(donnees, fichier)
+    problemes = verifier_(donnees, fichier)
     if problemes:
         raise PluginError("\n".join(problemes))
+    return fichier, donnees
+
+
+def lire(nom: str, root: Path) -> tuple[str, list[dict]]:
+    """The questions of includes/quiz/<nom>.yml, or PluginError listing every problem with the file's name."""
+    fichier, donnees = charger(root / DOSSIER / f"{nom}.yml", root, "quiz", verifier)
     return fichier, donnees["questions"]
 
 
+def _liste(donnees, cle: str) -> list:
+    return (donnees.get(cle) if isinstance(donnees, dict) else None) or []
+
+
+def _identifier(item: dict, i: int, cles: set[str], vus: set, fichier: str, quoi: str) -> tuple[str, list[str]]:
+    """An item's id (or « n° i »), with its missing keys and a repeated id as problems; adds the id to vus."""
+    ident, problemes = item.get("id", f"n° {i}"), []
+    manque = cles - item.keys()
+    if manque:
+        problemes.append(f"{fichier} : {quoi} « {ident} » : clé(s) manquante(s) : {', '.join(sorted(manque))}.")
+    if ident in vus:
+        problemes.append(f"{fichier} : l'identifiant de {quoi} « {ident} » apparaît deux fois.")
+    vus.add(ident)
+    return ident, problemes
+
+
 def verifier(donnees: dict, fichier: str) -> list[str]:
-    questions = donnees.get("questions") if isinstance(donnees, dict) else None
+    questions = _liste(donnees, "questions")
     if not questions:
         return [f"{fichier} : la liste « questions » manque ou est vide."]
     problemes, vus = [], set()
     for i, q in enumerate(questions, 1):
-        ident = q.get("id", f"n° {i}")
-        manque = CLES_QUESTION - q.keys()
-        if manque:
-            problemes.append(f"{fichier} : question « {ident} » : clé(s) manquante(s) : {', '.join(sorted(manque))}.")
-        if ident in vus:
-            problemes.append(f"{fichier} : l'identifiant de question « {ident} » apparaît deux fois.")
-        vus.add(ident)
+        ident, trouves = _identifier(q, i, CLES_QUESTION, vus, fichier, "question")
+        problemes += trouves
         choix = q.get("choix") or []
         for j, c in enumerate(choix, 1):
             manque = CLES_CHOIX - c.keys()
@@ -242,17 +258,7 @@ def verifier_parcours(donnees: dict, fichier: str) -> list[str]:
 
 
 def rendre_parcours(nom: str, root: Path, page, files) -> str:
-    chemin = root / DOSSIER_PARCOURS / f"{nom}.yml"
-    fichier = str(chemin.relative_to(root))
-    if not chemin.is_file():
-        raise PluginError(f"{fichier} : fichier de parcours introuvable.")
-    try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise PluginError(f"{fichier} : YAML illisible ({err}).") from err
-    problemes = verifier_parcours(donnees, fichier)
-    if problemes:
-        raise PluginError("\n".join(problemes))
+    fichier, donnees = charger(root / DOSSIER_PARCOURS / f"{nom}.yml", root, "parcours", verifier_parcours)
     base, blocs, resultats = f"parcours-{nom}", [], []
     for e in donnees["etapes"]:
         if "question" in e:
@@ -308,18 +314,12 @@ CLES_ETAPE = {"page", "minutes"}
 
 def verifier_lecture(donnees: dict, fichier: str, docs: Path, root: Path) -> list[str]:
     """Every problem of a reading-path file, each with the file's name; docs is the docs/ folder."""
-    roles = donnees.get("roles") if isinstance(donnees, dict) else None
+    roles, problemes, vus = _liste(donnees, "roles"), [], set()
     if not roles:
         return [f"{fichier} : la liste « roles » manque ou est vide."]
-    problemes, vus = [], set()
     for i, role in enumerate(roles, 1):
-        ident = role.get("id", f"n° {i}")
-        manque = CLES_ROLE - role.keys()
-        if manque:
-            problemes.append(f"{fichier} : rôle « {ident} » : clé(s) manquante(s) : {', '.join(sorted(manque))}.")
-        if ident in vus:
-            problemes.append(f"{fichier} : l'identifiant de rôle « {ident} » apparaît deux fois.")
-        vus.add(ident)
+        ident, trouves = _identifier(role, i, CLES_ROLE, vus, fichier, "rôle")
+        problemes += trouves
         for n, etape in enumerate(role.get("etapes") or [], 1):
             ou = f"{fichier} : rôle « {ident} », étape {n}"
             manque = CLES_ETAPE - etape.keys()
@@ -340,17 +340,8 @@ def verifier_lecture(donnees: dict, fichier: str, docs: Path, root: Path) -> lis
 
 
 def lire_lecture(nom: str, root: Path, docs: Path) -> tuple[str, list[dict]]:
-    chemin = root / DOSSIER_PARCOURS / f"{nom}.yml"
-    fichier = str(chemin.relative_to(root))
-    if not chemin.is_file():
-        raise PluginError(f"{fichier} : fichier de parcours de lecture introuvable.")
-    try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise PluginError(f"{fichier} : YAML illisible ({err}).") from err
-    problemes = verifier_lecture(donnees, fichier, docs, root)
-    if problemes:
-        raise PluginError("\n".join(problemes))
+    fichier, donnees = charger(root / DOSSIER_PARCOURS / f"{nom}.yml", root, "parcours de lecture",
+                               lambda d, f: verifier_lecture(d, f, docs, root))
     return fichier, donnees["roles"]
 
 
