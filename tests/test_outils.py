@@ -792,3 +792,162 @@ def test_decision_path_with_the_keyboard(chromium, site_url):
         assert visit.console_errors == [] and visit.external_requests == []
     finally:
         visit.close()
+
+
+# ---- Reading paths « maîtrise de l'IA » and their attestation (demarrer/parcours-article-4.md) -------
+
+ATTESTATION_JS = ROOT / "docs" / "javascripts" / "outils" / "attestation.js"
+LECTURE = ROOT / "includes" / "parcours" / "article-4.yml"
+
+
+def test_reading_paths_cover_the_four_roles_and_their_steps_exist():
+    import yaml
+    from quiz import verifier_lecture
+    donnees = yaml.safe_load(LECTURE.read_text(encoding="utf-8"))
+    assert [r["id"] for r in donnees["roles"]] == ["decideur", "chef-projet", "data-scientist", "agent"]
+    assert verifier_lecture(donnees, "includes/parcours/article-4.yml", ROOT / "docs", ROOT) == []
+    assert all(any("quiz" in e for e in r["etapes"]) for r in donnees["roles"]), "chaque parcours finit par un quiz"
+    page = (ROOT / "docs" / "demarrer" / "parcours-article-4.md").read_text(encoding="utf-8")
+    for r in donnees["roles"]:
+        assert f"<!-- parcours-lecture: article-4 {r['id']} -->" in page
+
+
+def test_reading_path_guard_names_the_file_and_each_problem(tmp_path):
+    from quiz import verifier_lecture
+    docs = tmp_path / "docs"
+    (docs / "quiz").mkdir(parents=True)
+    (docs / "a.md").write_text("# A\n", encoding="utf-8")
+    (docs / "quiz" / "q.md").write_text("# Q\n\nPas de quiz ici.\n", encoding="utf-8")
+    (tmp_path / "includes" / "quiz").mkdir(parents=True)
+    (tmp_path / "includes" / "quiz" / "q.yml").write_text("questions: []\n", encoding="utf-8")
+    donnees = {"roles": [{"id": "r", "nom": "R", "pour": "P", "etapes": [
+        {"page": "absente.md", "minutes": 5},
+        {"page": "a.md", "minutes": 0},
+        {"page": "quiz/q.md", "minutes": 10, "quiz": "q"},
+        {"page": "a.md", "minutes": 10, "quiz": "inconnu"},
+        {"page": "a.md"}]}, {"id": "r", "nom": "R"}]}
+    problemes = verifier_lecture(donnees, "includes/parcours/essai.yml", docs, tmp_path)
+    attendus = ["rôle « r », étape 1 : la page « absente.md » n'existe pas dans docs/.",
+                "rôle « r », étape 2 : « minutes » doit être un nombre entier positif.",
+                "rôle « r », étape 3 : la page « quiz/q.md » n'affiche pas le quiz « q ».",
+                "rôle « r », étape 4 : le quiz « inconnu » n'existe pas dans includes/quiz/.",
+                "rôle « r », étape 5 : clé(s) manquante(s) : minutes.",
+                "l'identifiant de rôle « r » apparaît deux fois.",
+                "rôle « r » : clé(s) manquante(s) : etapes, pour."]
+    for attendu in attendus:
+        assert "includes/parcours/essai.yml : " + attendu in problemes, problemes
+    assert len(problemes) == len(attendus)
+
+
+def test_a_reading_path_step_to_a_missing_anchor_stops_the_build(project):
+    project.page("cible.md", "Cible", "Une page cible.", "# Cible\n\n## Une section\n\nTexte.\n")
+    (project.path / "includes" / "parcours" / "essai.yml").write_text(
+        'roles:\n  - id: r\n    nom: "Un rôle"\n    pour: "Pour essayer."\n    etapes:\n'
+        '      - {page: "cible.md#nulle-part", minutes: 3}\n', encoding="utf-8")
+    project.page("parcours.md", "Parcours", "Un parcours.", "# Parcours\n\n<!-- parcours-lecture: essai r -->\n")
+    result = project.build()
+    assert result.returncode != 0, result.stdout[-2000:]
+    assert ("includes/parcours/essai.yml : rôle « r », étape 1 : la section « #nulle-part » n'existe pas dans "
+            "cible.md") in result.stdout, result.stdout[-2000:]
+
+
+def test_attestation_holds_only_what_the_reader_did():
+    role = {"nom": "Agent", "etapes": [
+        {"id": "a.md", "titre": "A", "minutes": 10, "quiz": None, "questions": None},
+        {"id": "b.md", "titre": "B", "minutes": 5, "quiz": None, "questions": None},
+        {"id": "quiz/c.md", "titre": "Quiz C", "minutes": 10, "quiz": "c", "questions": 7},
+        {"id": "quiz/d.md", "titre": "Quiz D", "minutes": 10, "quiz": "d", "questions": 6}]}
+    script = ("const m = require(process.argv[1]); const e = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+              "process.stdout.write(JSON.stringify(m.composer(e.role, e.faits, e.quiz, e.date)));")
+    entree = {"role": role, "faits": {"a.md": True, "quiz/c.md": True},
+              "quiz": {"c": {"q1": True, "q2": False, "q3": True}, "autre": {"x": True}}, "date": "6 décembre 2026"}
+    out = subprocess.run([shutil.which("node"), "-e", script, str(ATTESTATION_JS)], input=json.dumps(entree),
+                         capture_output=True, text=True, check=True).stdout
+    a = json.loads(out)
+    assert a["role"] == "Agent" and a["date"] == "6 décembre 2026"
+    assert [(l["titre"], l["fait"]) for l in a["lignes"]] == [("A", True), ("B", False), ("Quiz C", True), ("Quiz D", False)]
+    assert a["lignes"][2]["score"] == {"justes": 2, "verifiees": 3, "questions": 7}
+    assert a["lignes"][3]["score"] is None and a["lignes"][0]["score"] is None
+    assert a["minutes"] == 20
+
+
+def test_reading_paths_and_attestation_in_the_browser_send_nothing(chromium, site_url):
+    """Opt in, tick two steps, answer two quiz questions, come back: the ticks are restored and the
+    attestation lists exactly that; « Effacer » removes the stored progress. Every request is recorded:
+    after the first page, only GET requests to the local server, for pages and their files; no fetch, no XHR."""
+    import datetime
+    from browser import Visit
+    visit = Visit(chromium, site_url + "demarrer/parcours-article-4/")
+    requetes = []
+    try:
+        page = visit.page
+        page.on("request", lambda r: requetes.append((r.method, r.resource_type, r.url)))
+        garde = "localStorage.getItem('kallm-progression')"   # Material keeps only its palette there
+        assert page.evaluate(garde) is None
+        # Without opting in, a quiz answer is not kept.
+        page.goto(site_url + "quiz/comprendre/", wait_until="networkidle")
+        page.locator(".kallm-question").first.locator("input[data-correct='true']").first.check()
+        page.locator(".kallm-verifier button").first.click()
+        assert page.evaluate(garde) is None
+        page.goto(site_url + "demarrer/parcours-article-4/", wait_until="networkidle")
+        page.check("[data-memoriser]")
+        agent = page.locator("ol[data-role='agent'] li")
+        agent.nth(0).locator("[data-fait]").check()
+        agent.nth(4).locator("[data-fait]").check()   # the quiz page, ticked by hand
+        decideur = page.locator("ol[data-role='decideur'] li [data-fait]")
+        assert decideur.nth(0).is_checked() and not decideur.nth(1).is_checked()  # the same page, in every path
+        page.goto(site_url + "quiz/comprendre/", wait_until="networkidle")
+        questions = page.locator(".kallm-question")
+        questions.nth(0).locator("input[data-correct='true']").first.check()
+        questions.nth(0).locator(".kallm-verifier button").click()
+        questions.nth(1).locator("input[data-correct='false']").first.check()
+        questions.nth(1).locator(".kallm-verifier button").click()
+        page.goto(site_url + "demarrer/parcours-article-4/", wait_until="networkidle")
+        assert page.locator("[data-memoriser]").is_checked()
+        assert agent.nth(0).locator("[data-fait]").is_checked() and not agent.nth(1).locator("[data-fait]").is_checked()
+        page.select_option("[data-role-choisi]", "agent")
+        page.fill("[data-nom-lecteur]", "Camille Essai")
+        page.click("[data-preparer]")
+        texte = page.locator("[data-contenu]").inner_text()
+        lignes = page.locator("[data-contenu] li").all_inner_texts()
+        assert "Camille Essai a suivi le parcours «\u00a0Agent utilisateur ou utilisatrice\u00a0»" in texte
+        mois = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
+                "novembre", "décembre"]
+        today = datetime.date.today()
+        assert f"{today.day} {mois[today.month - 1]} {today.year}" in texte
+        assert len(lignes) == 5
+        assert lignes[0].startswith("Utiliser l'IA générative au quotidien\u00a0: fait")
+        assert all(": non coché" in l for l in lignes[1:4]), lignes
+        assert lignes[4].startswith("Testez-vous\u202f: Comprendre\u00a0: fait\u202f; ")
+        assert "1 bonne(s) réponse(s) sur 7 questions (2 vérifiée(s))" in lignes[4], lignes[4]
+        assert "Temps de lecture estimé des étapes cochées\u00a0: 21 minutes." in texte
+        page.evaluate("window.print = () => { window.__imprime = document.body.classList.contains('kallm-impression'); }")
+        page.click("[data-imprimer]")
+        assert page.evaluate("window.__imprime") is True
+        page.click("[data-effacer]")
+        assert page.evaluate(garde) is None
+        assert not page.locator("[data-memoriser]").is_checked()
+        assert visit.console_errors == [] and visit.external_requests == []
+        assert requetes and all(m == "GET" and t not in ("fetch", "xhr") and u.startswith(site_url)
+                                for m, t, u in requetes), [r for r in requetes if r[0] != "GET" or r[1] in ("fetch", "xhr")]
+    finally:
+        visit.close()
+
+
+def test_reading_paths_page_passes_axe_in_both_palettes_with_the_attestation_shown(chromium, site_url):
+    from accessibilite import Auditor
+
+    def with_attestation(page):
+        page.check("[data-memoriser]")
+        page.locator("ol[data-role='agent'] [data-fait]").first.check()
+        page.click("[data-preparer]")
+
+    problems = []
+    for dark in (False, True):
+        auditor = Auditor(chromium, dark)
+        try:
+            problems += auditor.audit(site_url + "demarrer/parcours-article-4/", before=with_attestation)
+            problems += auditor.audit(site_url + "demarrer/usage-quotidien/")
+        finally:
+            auditor.close()
+    assert problems == [], "\n".join(problems)

@@ -2,7 +2,9 @@
 
    `corriger` is the one rule: right when the chosen answers are exactly the key's. It is exported for
    node (tests/test_outils.py). In the page, each question gets a « Vérifier » button; the verdict and
-   the explanation of each chosen answer go to the question's live region. Nothing is stored or sent. */
+   the explanation of each chosen answer go to the question's live region. Nothing is sent. Only if the
+   reader chose to keep their progress (attestation.js writes localStorage["kallm-progression"]) is
+   each checked answer's verdict added there, for the reading paths' attestation. */
 (typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("quiz",
   typeof module === "object" ? module : null, function () {
   "use strict";
@@ -22,6 +24,20 @@
     faux: "Ce n'est pas la bonne réponse."
   };
 
+  /* Adds the verdict to the reader's saved progress, only if they opted in (the key exists). */
+  function retenir(question, juste) {
+    try {
+      var brut = window.localStorage.getItem("kallm-progression");
+      if (!brut) return;
+      var donnees = JSON.parse(brut);
+      var quiz = question.closest("[data-quiz]").getAttribute("data-quiz");
+      donnees.quiz = donnees.quiz || {};
+      donnees.quiz[quiz] = donnees.quiz[quiz] || {};
+      donnees.quiz[quiz][question.getAttribute("data-question")] = juste;
+      window.localStorage.setItem("kallm-progression", JSON.stringify(donnees));
+    } catch (erreur) { /* storage refused or unreadable: nothing is kept */ }
+  }
+
   function brancher(doc) {
     doc.querySelectorAll(".kallm-question").forEach(function (question) {
       var bouton = question.querySelector(".kallm-verifier button");
@@ -34,6 +50,7 @@
         var justes = entrees.filter(function (e) { return e.getAttribute("data-correct") === "true"; })
                             .map(function (e) { return e.value; });
         var verdict = corriger(choisis, justes);
+        if (verdict !== "vide") retenir(question, verdict === "juste");
         retour.textContent = "";
         var p = doc.createElement("p");
         p.className = "kallm-verdict kallm-verdict--" + verdict;
