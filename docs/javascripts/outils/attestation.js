@@ -114,9 +114,9 @@
           return {
             id: li.querySelector("[data-fait]").getAttribute("data-fait"),
             titre: li.querySelector("[data-titre]").textContent,
-            minutes: Number(li.getAttribute("data-minutes")),
+            minutes: parseInt(li.getAttribute("data-minutes"), 10),
             quiz: li.getAttribute("data-quiz"),
-            questions: questions ? Number(questions) : null
+            questions: questions ? parseInt(questions, 10) : null
           };
         })
       };

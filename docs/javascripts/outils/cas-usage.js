@@ -3,7 +3,8 @@
    Sans JavaScript, le formulaire reste caché et tout le tableau s'affiche. Ici, le formulaire apparaît ;
    chaque liste (domaine, technique, statut) masque les lignes dont l'attribut data-… diffère, et la zone
    « status » dit combien de cas restent affichés. Rien n'est enregistré ni envoyé. */
-(function () {
+(typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("cas-usage",
+  typeof module === "object" ? module : null, function () {
   "use strict";
 
   function brancher(doc) {
@@ -33,5 +34,5 @@
     filtrer();
   }
 
-  document.addEventListener("DOMContentLoaded", function () { brancher(document); });
-})();
+  return { brancher: brancher };
+});
