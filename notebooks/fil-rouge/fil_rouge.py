@@ -451,8 +451,8 @@ class ChatModel:
 
 def regex_themes(themes: list[str] | None = None, max_themes: int = 3) -> str:
     """A regular expression for an answer made of 1 to `max_themes` theme names separated by « , »."""
-    nom = "(" + "|".join(re.escape(t) for t in (themes or list(THEMES))) + ")"
-    return f"{nom}(, {nom}){{0,{max_themes - 1}}}"
+    nom = "(" + "|".join(re.escape(t).replace("\\ ", " ") for t in (themes or list(THEMES))) + ")"
+    return nom if max_themes == 1 else f"{nom}(, {nom}){{0,{max_themes - 1}}}"
 
 
 class ContrainteRegex:
