@@ -25,7 +25,7 @@
         if (garde) affichees += 1;
       });
       compte.textContent = affichees === lignes.length ? "Tous les cas sont affichés (" + affichees + ")."
-        : affichees + " cas sur " + lignes.length + " correspondent à ces filtres.";
+        : affichees + " cas sur " + lignes.length + (affichees > 1 ? " correspondent" : " correspond") + " à ces filtres.";
     }
 
     formulaire.addEventListener("submit", function (evenement) { evenement.preventDefault(); });
