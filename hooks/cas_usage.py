@@ -37,11 +37,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-import yaml
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import event_priority
 
 from outils import bib_keys
+from quiz import charger
 
 MARKER = re.compile(r"^<!--\s*cas-usage\s*-->[ \t]*$", re.M)
 FICHIER = Path("includes/cas-usage.yml")
@@ -99,16 +99,7 @@ def verifier(donnees, fichier: str, cles_bib: set[str] | None = None) -> list[st
 
 
 def lire(root: Path) -> list[dict]:
-    chemin = root / FICHIER
-    if not chemin.is_file():
-        raise PluginError(f"{FICHIER} : fichier des cas d'usage introuvable.")
-    try:
-        donnees = yaml.safe_load(chemin.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as err:
-        raise PluginError(f"{FICHIER} : YAML illisible ({err}).") from err
-    problemes = verifier(donnees, str(FICHIER), bib_keys(root))
-    if problemes:
-        raise PluginError("\n".join(problemes))
+    _, donnees = charger(root / FICHIER, root, "cas d'usage", lambda d, fichier: verifier(d, fichier, bib_keys(root)))
     return donnees["cas"]
 
 
