@@ -108,3 +108,12 @@ def chromium():
         pytest.fail(INSTALL_HINT)
     with browser() as instance:
         yield instance
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built guide served on a local port for the browser tests, once for the whole session."""
+    from browser import serve
+    site, _ = built_site
+    with serve(site) as url:
+        yield url

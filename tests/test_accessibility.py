@@ -7,13 +7,6 @@ from accessibilite import Auditor, audit_site
 from browser import Visit, serve
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    site, _ = built_site
-    with serve(site) as url:
-        yield url
-
-
 def test_every_page_passes_axe_in_light_and_dark(built_site, chromium):
     site, _ = built_site
     problems = audit_site(site, chromium)

@@ -7,13 +7,6 @@ import pytest
 from browser import Visit, serve
 
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    site, _ = built_site
-    with serve(site) as url:
-        yield url
-
-
 def test_home_page_has_no_console_error_and_calls_no_other_host(chromium, site_url):
     visit = Visit(chromium, site_url)
     try:

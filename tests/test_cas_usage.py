@@ -82,14 +82,6 @@ def test_a_record_without_source_stops_the_build_with_its_name(project):
 
 # ---- The page in Chromium ------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    from browser import serve
-    site, _ = built_site
-    with serve(site) as url:
-        yield url
-
-
 def test_the_filters_reduce_the_table_and_say_how_many_cases_remain(chromium, site_url):
     from browser import Visit
     cas = _donnees()["cas"]

@@ -306,14 +306,6 @@ def test_a_broken_tool_file_stops_the_build_with_its_name(project):
 
 # ---- The page in Chromium -------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def site_url(built_site):
-    from browser import serve
-    site, _ = built_site
-    with serve(site) as url:
-        yield url
-
-
 OUTIL_PAGE = "production/infrastructure-minimale/"
 
 
