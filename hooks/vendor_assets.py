@@ -1,4 +1,4 @@
-"""Serve fonts, KaTeX and Mermaid from the pinned npm packages (package.json), never from a CDN.
+"""Serve fonts, KaTeX, Mermaid and JSZip from the pinned npm packages (package.json), never from a CDN.
 
 The files are read from node_modules/ (installed by `npm ci`, see the Makefile) and added to the
 build as generated files under assets/vendor/: nothing is copied into docs/ or committed.
@@ -43,6 +43,8 @@ def vendor_files(node_modules: Path) -> dict[str, str | Path]:
         out[f"assets/vendor/katex/fonts/{font.name}"] = font
     out["assets/vendor/mermaid/mermaid.min.js"] = node_modules / "mermaid" / "dist" / "mermaid.min.js"
     out[IFRAME_WORKER] = node_modules / "iframe-worker" / "shim" / "index.js"
+    # « Constituer le dossier du projet » fills the templates in the browser; loaded on a download only.
+    out["assets/vendor/jszip/jszip.min.js"] = node_modules / "jszip" / "dist" / "jszip.min.js"
     for family, styles in FONTS.items():
         package = node_modules / "@fontsource" / family
         css = []
