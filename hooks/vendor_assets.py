@@ -43,6 +43,8 @@ def vendor_files(node_modules: Path) -> dict[str, str | Path]:
         out[f"assets/vendor/katex/fonts/{font.name}"] = font
     out["assets/vendor/mermaid/mermaid.min.js"] = node_modules / "mermaid" / "dist" / "mermaid.min.js"
     out[IFRAME_WORKER] = node_modules / "iframe-worker" / "shim" / "index.js"
+    # The project file's rules engine (docs/javascripts/outils/dossier-regles.js) evaluates its conditions with it.
+    out["assets/vendor/json-logic-js/logic.js"] = node_modules / "json-logic-js" / "logic.js"
     # « Constituer le dossier du projet » fills the templates in the browser; loaded on a download only.
     out["assets/vendor/jszip/jszip.min.js"] = node_modules / "jszip" / "dist" / "jszip.min.js"
     for family, styles in FONTS.items():
