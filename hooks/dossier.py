@@ -35,7 +35,7 @@ TYPES = {"texte", "oui-non", "choix", "choix-multiple"}
 NIVEAUX = {"arret", "obligation", "information"}
 OUI_NON = ["oui", "non", "ne-sais-pas"]
 OPERATEURS = {"var", "==", "!=", "===", "!==", "!", "!!", "and", "or", "if", "in", "<", "<=", ">", ">=",
-              "cat", "missing"}
+              "+", "-", "cat", "missing"}
 CLES_RACINE = {"format", "formats_acceptes", "sections", "definitions", "conclusions", "incoherences", "documents"}
 CLES_SECTION = {"id", "titre", "questions"}
 CLES_QUESTION = {"id", "type", "libelle", "aide", "article", "chapitre", "options", "si"}
