@@ -8,8 +8,9 @@ This hook stops the build, with French messages that name the file, the question
 say what to do, on: an unknown key or type, a duplicate id, a condition that reads an unknown question (or,
 for a question, one asked after it), an operator outside the short list below, a value compared with a
 question that it cannot take (a misspelt option), an obligation id missing from includes/obligations.yml, a
-`chapitre` whose page or section does not exist, a template missing from includes/modeles/, and a `rubrique`
-(first cell of a table row) or `case` (text of a `- [ ]` item) not found in the template.
+`chapitre` whose page or section does not exist, a template missing from includes/modeles/, a `rubrique`
+(first cell of a table row) or `case` (text of a `- [ ]` item) not found in the template, and a text shown to
+the reader without the pages' French typography (scripts/typographie.py: non-breaking space before : ; ! ?).
 
 Then it publishes the rules at boite-a-outils/dossier-du-projet/questionnaire.json, next to the page that reads
 them, with each conclusion's obligations resolved from includes/obligations.yml (article, text, date of
@@ -20,6 +21,7 @@ from __future__ import annotations
 import json
 import posixpath
 import re
+import sys
 import unicodedata
 from pathlib import Path
 
@@ -27,6 +29,10 @@ import obligations as obligations_hook
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from quiz import charger
+
+if str(Path(__file__).resolve().parent.parent / "scripts") not in sys.path:
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
+from typographie import _fix_prose  # noqa: E402  (the pages' French typography rule, scripts/typographie.py)
 
 FICHIER = Path("includes/dossier/questionnaire.yml")
 MODELES = Path("includes/modeles")
@@ -224,6 +230,12 @@ def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
         for cle in sorted(requises & {"titre", "libelle", "texte", "message"}):
             if cle in item and not (isinstance(item[cle], str) and item[cle].strip()):
                 problemes.append(f"{ou} : « {cle} » doit être un texte non vide.")
+        for cle in ("titre", "libelle", "aide", "texte", "message"):
+            if isinstance(item.get(cle), str):
+                trouves = _fix_prose(item[cle])[1]
+                if trouves:
+                    problemes.append(f"{ou} : « {cle} » : espace ordinaire {trouves[0]} ; mettez une espace insécable "
+                                     f"(ou lancez `python scripts/typographie.py --fix {f}`).")
 
     def chapitre(item, ou):
         if "chapitre" not in item:
@@ -283,6 +295,11 @@ def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
                                 and isinstance(o["libelle"], str) and o["libelle"].strip()):
                             problemes.append(f"{ou} : chaque option s'écrit {{valeur: minuscules-et-tirets, "
                                              f"libelle: \"texte\"}} ; trouvé {o!r}.")
+                    for o in options:
+                        if isinstance(o, dict) and isinstance(o.get("libelle"), str) and _fix_prose(o["libelle"])[1]:
+                            problemes.append(f"{ou} : option « {o.get('valeur')} » : espace ordinaire "
+                                             f"{_fix_prose(o['libelle'])[1][0]} ; mettez une espace insécable (ou lancez "
+                                             f"`python scripts/typographie.py --fix {f}`).")
                     if len(set(map(str, valeurs))) != len(valeurs):
                         problemes.append(f"{ou} : deux options ont la même valeur.")
             elif options is not None:

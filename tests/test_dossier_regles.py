@@ -269,6 +269,10 @@ def _cle_inconnue(d):
     _question(d, "dialogue")["label"] = "Dialogue ?"
 
 
+def _typographie(d):
+    _question(d, "dialogue")["libelle"] = "Le système dialogue-t-il avec des personnes ?"
+
+
 ERREURS = [
     (_type_inconnu, "question « dialogue » : type « oui-non-peut-etre » inconnu ; types permis : choix, "
                     "choix-multiple, oui-non, texte."),
@@ -292,6 +296,7 @@ ERREURS = [
     (_case_introuvable, "document « qualification-ai-act » : la case « Oui : passez à la suite. » n'est le texte "
                         "d'aucune case « - [ ] » de includes/modeles/qualification-ai-act.md"),
     (_cle_inconnue, "question « dialogue » : clé « label » inconnue"),
+    (_typographie, "question « dialogue » : « libelle » : espace ordinaire avant « ? » ; mettez une espace insécable"),
 ]
 
 
