@@ -276,15 +276,14 @@
     return (jour === 1 ? "1er" : String(jour)) + "\u00a0" + mois + "\u00a0" + d[1];
   }
 
-  /* The dates of application of a conclusion, whatever shape the published rules give them in. */
-  function datesDe(conclusion) {
-    var liste = conclusion.dates || conclusion.obligations || [];
-    return liste.filter(function (o) { return o && typeof o === "object"; }).map(function (o) {
-      var date = o.date_texte || o.date_fr || (o.date ? dateFr(o.date) : "");
-      var quoi = o.article || o.obligation || o.libelle || o.id || "";
-      return date ? (quoi ? quoi + "\u202f: " : "") + (o.statut === "applicable" ? "en vigueur depuis le " : "à partir du ") + date
-        .replace(/^à partir du /, "") : "";
-    }).filter(Boolean);
+  /* A conclusion's obligations as hooks/dossier.py resolves them from includes/obligations.yml:
+     {article, obligation, date (ISO), date_fr, url}. `aujourdhui` (AAAA-MM-JJ) says whether it applies yet. */
+  function obligationsDe(conclusion, aujourdhui) {
+    return (conclusion.obligations || []).filter(function (o) { return o && typeof o === "object" && o.date; })
+      .map(function (o) {
+        return { article: o.article || o.id, obligation: o.obligation || "", url: o.url || null,
+                 quand: (o.date <= aujourdhui ? "applicable depuis le " : "applicable à partir du ") + (o.date_fr || dateFr(o.date)) };
+      });
   }
 
   function brancher(doc) {
@@ -329,11 +328,11 @@
     function question(doc, q) {
       var id = "kallm-dossier-q-" + q.id, idAide = id + "-aide";
       var aide = el(doc, "p", { "class": "kallm-dossier-aide", id: idAide }, [q.aide || ""]);
-      if (q.article || q.chapitre) {
+      if (q.article || q.chapitre_url || q.chapitre) {
         var ref = el(doc, "span", { "class": "kallm-dossier-article" }, [q.article ? " Texte\u202f: " + q.article + "." : ""]);
-        if (q.chapitre) {
+        if (q.chapitre_url || q.chapitre) {
           ref.appendChild(doc.createTextNode(" "));
-          ref.appendChild(el(doc, "a", { href: lienChapitre(q.chapitre), texte: "Voir le chapitre" }));
+          ref.appendChild(el(doc, "a", { href: q.chapitre_url || lienChapitre(q.chapitre), texte: "Voir le chapitre" }));
           ref.appendChild(doc.createTextNode("."));
         }
         aide.appendChild(ref);
@@ -342,7 +341,7 @@
       if (q.type === "texte") {
         bloc = el(doc, "div", { "class": "kallm-dossier-question", id: id, "data-question": q.id }, [
           el(doc, "label", { "for": id + "-champ", texte: q.libelle }), aide,
-          el(doc, "textarea", { id: id + "-champ", name: q.id, rows: 2, "aria-describedby": idAide })]);
+          el(doc, "textarea", { id: id + "-champ", name: q.id, rows: 3, "aria-describedby": idAide })]);
       } else {
         var multiple = q.type === "choix-multiple";
         bloc = el(doc, "fieldset", { "class": "kallm-dossier-question", id: id, "data-question": q.id,
@@ -410,9 +409,14 @@
       if (def.texte) art.appendChild(el(doc, "p", { texte: def.texte }));
       var details = el(doc, "ul", { "class": "kallm-dossier-refs" });
       if (def.article) details.appendChild(el(doc, "li", {}, ["Texte\u202f: " + def.article]));
-      datesDe(def).forEach(function (d) { details.appendChild(el(doc, "li", {}, ["Date d'application\u202f: " + d])); });
-      if (def.chapitre) {
-        details.appendChild(el(doc, "li", {}, [el(doc, "a", { href: lienChapitre(def.chapitre), texte: "Le chapitre qui l'explique" })]));
+      obligationsDe(def, new Date().toISOString().slice(0, 10)).forEach(function (o) {
+        details.appendChild(el(doc, "li", { "class": "kallm-dossier-date" }, [
+          o.url ? el(doc, "a", { href: o.url, texte: o.article }) : o.article,
+          (o.obligation ? "\u202f: " + o.obligation : "") + " — " + o.quand + "."]));
+      });
+      if (def.chapitre_url || def.chapitre) {
+        details.appendChild(el(doc, "li", {}, [el(doc, "a", { href: def.chapitre_url || lienChapitre(def.chapitre),
+                                                              texte: "Le chapitre qui l'explique" })]));
       }
       if (c.statut === "indeterminee" && (c.manquantes || []).length) {
         var manque = el(doc, "li", {}, ["Pour conclure, répondez à\u202f: "]);
@@ -485,12 +489,15 @@
         zoneResultat.appendChild(nr);
       }
       afficherDocuments(documentsDemandes(regles, resultat));
-      var texte = "Résultat\u202f: " + [
-        pluriel(groupes.arret.length, "point d'arrêt", "points d'arrêt"),
-        pluriel(groupes.obligation.length, "obligation", "obligations"),
-        pluriel(groupes.indeterminee.length, "point à trancher", "points à trancher"),
-        pluriel(resultat.nonRepondues.length, "question sans réponse", "questions sans réponse"),
-        pluriel(resultat.incoherences.length, "contradiction", "contradictions")].join(", ") + ".";
+      var parties = [
+        [groupes.arret.length, "point d'arrêt", "points d'arrêt"],
+        [resultat.incoherences.length, "contradiction", "contradictions"],
+        [groupes.obligation.length, "obligation", "obligations"],
+        [groupes.indeterminee.length, "point à trancher", "points à trancher"],
+        [resultat.nonRepondues.length, "question sans réponse", "questions sans réponse"]
+      ].filter(function (p) { return p[0] > 0; }).map(function (p) { return pluriel(p[0], p[1], p[2]); });
+      var texte = "Résultat\u202f: " + (parties.length ? parties.join(", ") : "aucune obligation relevée") +
+        (resultat.nonRepondues.length ? "." : "\u202f; toutes les questions posées ont une réponse.");
       if (aucune) texte = "Aucune réponse pour l'instant\u202f: le résultat se construit au fil de vos réponses.";
       if (texte !== derniere) { synthese.textContent = texte; derniere = texte; }
       return resultat;
@@ -522,10 +529,9 @@
       noms.forEach(function (nom) {
         var m = modele(nom);
         if (!m) { ul.appendChild(el(doc, "li", { texte: nom + "\u202f: modèle introuvable dans le tableau des fiches." })); return; }
-        var li = el(doc, "li", { "data-document": nom }, [el(doc, "span", { texte: m.titre + "\u202f: " })]);
+        var li = el(doc, "li", { "data-document": nom }, [el(doc, "span", { "class": "kallm-dossier-titre", texte: m.titre })]);
         ["docx", "odt"].forEach(function (format, i) {
           if (!m[format]) return;
-          if (i) li.appendChild(doc.createTextNode(" "));
           var b = el(doc, "button", { type: "button", "class": "kallm-bouton", "data-format": format,
                                       texte: format.toUpperCase() + (format === "docx" ? " (Word)" : " (LibreOffice)") });
           b.setAttribute("aria-label", b.textContent + "\u202f: «\u00a0" + m.titre + "\u00a0» prérempli");
@@ -642,6 +648,6 @@
   }
 
   return { brancher: brancher, lireFichier: lireFichier, fichierReponses: fichierReponses, normaliser: normaliser,
-           valeurInvalide: valeurInvalide, documentsDemandes: documentsDemandes, lienChapitre: lienChapitre,
+           valeurInvalide: valeurInvalide, documentsDemandes: documentsDemandes, obligationsDe: obligationsDe,
            remplirXml: remplirXml };
 });
