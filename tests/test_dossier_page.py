@@ -10,6 +10,7 @@ The browser tests use the `site_url` fixture (tests/conftest.py: the real guide,
 """
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import subprocess
@@ -84,6 +85,18 @@ def ouvrir(chromium, url: str, **options):
     return visit
 
 
+@contextlib.contextmanager
+def page_remplie(chromium, url: str, nom: str, **options):
+    """The page with reference case `nom` answered by label: (visit, rules, case)."""
+    r, c = regles(), cas(nom)
+    visit = ouvrir(chromium, url, **options)
+    try:
+        repondre(visit.page, r, c["reponses"])
+        yield visit, r, c
+    finally:
+        visit.close()
+
+
 def repondre(page, r: dict, reponses: dict) -> None:
     """Answers by label, in the questionnaire's order, as a person reads it (a question appears once the
     answers before it call for it)."""
@@ -135,16 +148,11 @@ def comparer(nom: str, c: dict, vu: dict) -> list[str]:
 
 @pytest.mark.parametrize("nom", CAS_PARCOURUS)
 def test_a_reference_case_answered_by_label_gives_its_expected_result(chromium, site_url, nom):
-    r, c = regles(), cas(nom)
-    visit = ouvrir(chromium, site_url)
-    try:
-        repondre(visit.page, r, c["reponses"])
+    with page_remplie(chromium, site_url, nom) as (visit, r, c):
         vu = resultat(visit.page)
         assert comparer(nom, c, vu) == []
         assert set(vu["conclusions"]) == {x["id"] for x in r["conclusions"]}, "chaque conclusion apparaît une fois"
         assert visit.console_errors == [] and visit.external_requests == []
-    finally:
-        visit.close()
 
 
 def test_every_reference_case_gives_its_result_in_the_page(chromium, site_url):
@@ -181,10 +189,7 @@ def telecharger(page, bouton) -> bytes:
 def test_the_downloaded_docx_and_odt_carry_the_answers(chromium, site_url):
     import docx
     from odf import opendocument, teletype, text as odf_text
-    r, c = regles(), cas("fil-rouge-rag-agents")
-    visit = ouvrir(chromium, site_url)
-    try:
-        repondre(visit.page, r, c["reponses"])
+    with page_remplie(chromium, site_url, "fil-rouge-rag-agents") as (visit, r, c):
         reponses = reponses_de_la_page(visit.page)
         documents = resultat(visit.page)["documents"]
         assert documents, "le fil rouge demande au moins une fiche"
@@ -215,8 +220,6 @@ def test_the_downloaded_docx_and_odt_carry_the_answers(chromium, site_url):
                                                     + ["reponses-dossier.json"])
         assert json.loads(archive.read("reponses-dossier.json"))["reponses"] == reponses
         assert visit.console_errors == [] and visit.external_requests == []
-    finally:
-        visit.close()
 
 
 # ---- Save, reload, bad files ------------------------------------------------------------------------
@@ -227,10 +230,7 @@ def charger_fichier(page, contenu: str | bytes, nom: str = "reponses.json") -> N
 
 
 def test_save_then_reload_gives_the_same_answers_and_result(chromium, site_url):
-    r, c = regles(), cas("prestation-sociale")
-    visit = ouvrir(chromium, site_url)
-    try:
-        repondre(visit.page, r, c["reponses"])
+    with page_remplie(chromium, site_url, "prestation-sociale") as (visit, r, c):
         avant, vu = reponses_de_la_page(visit.page), resultat(visit.page)
         fichier = json.loads(telecharger(visit.page, visit.page.locator("#kallm-dossier-enregistrer")))
         assert fichier["outil"] == "kallm-dossier" and fichier["format"] == r["format"]
@@ -244,8 +244,6 @@ def test_save_then_reload_gives_the_same_answers_and_result(chromium, site_url):
         assert resultat(visit.page) == vu
         assert visit.page.inner_text("#kallm-dossier-alerte") == ""
         assert visit.console_errors == []
-    finally:
-        visit.close()
 
 
 def fichiers_mauvais(r: dict) -> list[tuple[str, str, str]]:
@@ -270,10 +268,7 @@ def fichiers_mauvais(r: dict) -> list[tuple[str, str, str]]:
 
 
 def test_each_bad_file_gives_its_french_message_and_keeps_the_answers(chromium, site_url):
-    r, c = regles(), cas("fil-rouge-rag-agents")
-    visit = ouvrir(chromium, site_url)
-    try:
-        repondre(visit.page, r, c["reponses"])
+    with page_remplie(chromium, site_url, "fil-rouge-rag-agents") as (visit, r, c):
         avant, vu = reponses_de_la_page(visit.page), resultat(visit.page)
         problemes = []
         for quoi, contenu, message in fichiers_mauvais(r):
@@ -288,8 +283,6 @@ def test_each_bad_file_gives_its_french_message_and_keeps_the_answers(chromium, 
         assert problemes == []
         assert visit.page.get_attribute("#kallm-dossier-alerte", "role") == "alert"
         assert visit.console_errors == []
-    finally:
-        visit.close()
 
 
 # ---- Keyboard, screen readers, axe, phone, no JavaScript ----------------------------------------------
@@ -372,14 +365,9 @@ def test_the_filled_page_passes_axe_in_both_palettes(chromium, site_url):
 
 
 def test_a_390_px_phone_has_no_horizontal_scroll(chromium, site_url):
-    r, c = regles(), cas("prestation-sociale")
-    visit = ouvrir(chromium, site_url, width=390, height=844)
-    try:
-        repondre(visit.page, r, c["reponses"])
+    with page_remplie(chromium, site_url, "prestation-sociale", width=390, height=844) as (visit, r, c):
         largeurs = visit.page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert largeurs[0] <= largeurs[1], f"défilement horizontal : {largeurs[0]} px pour {largeurs[1]} px"
-    finally:
-        visit.close()
 
 
 def test_without_javascript_the_page_lists_every_sheet_and_its_files(chromium, site_url):
