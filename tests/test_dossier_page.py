@@ -428,3 +428,17 @@ def test_the_page_ticks_a_box_and_writes_a_rubric_in_the_published_template(chro
                       else docx.Document(io.BytesIO(modele)).paragraphs)) - 1
     finally:
         visit.close()
+
+
+def test_the_print_button_prints_the_result_alone_with_the_project_named(chromium, site_url):
+    with page_remplie(chromium, site_url, "fil-rouge-rag-agents") as (visit, r, c):
+        page = visit.page
+        page.evaluate("() => { window.print = () => { window.imprime = true; }; }")
+        page.get_by_role("button", name="Imprimer ou enregistrer en PDF").click()
+        assert page.evaluate("window.imprime === true")
+        page.emulate_media(media="print")
+        assert page.locator("#kallm-dossier-resultat").is_visible()
+        assert page.locator(".kallm-dossier-entete").is_visible()
+        assert normal(c["reponses"]["finalite"]) in normal(page.inner_text(".kallm-dossier-entete"))
+        for cache in ("#kallm-dossier-form", "#kallm-dossier-documents", ".md-sidebar", "#comment-sen-servir"):
+            assert not page.locator(cache).first.is_visible(), cache

@@ -314,6 +314,7 @@
     var zoneResultat = doc.getElementById("kallm-dossier-resultat");
     var zoneDocuments = doc.getElementById("kallm-dossier-documents");
     var fiches = doc.querySelector(".kallm-dossier-fiches");
+    var entete = doc.getElementById("kallm-dossier-entete");
     var blocs = {};
 
     // The questionnaire.
@@ -636,6 +637,10 @@
     doc.getElementById("kallm-dossier-tout").addEventListener("click", toutTelecharger);
     doc.getElementById("kallm-dossier-imprimer").addEventListener("click", function () {
       doc.body.classList.add("kallm-impression-dossier");  // extra.css: the result alone on paper
+      var r = reponses();
+      entete.textContent = "Projet\u202f: " + (r.finalite || "finalité non renseignée") + (r.service ? " (" + r.service + ")" : "") +
+        ". Résultat établi le " + dateFr(new Date().toISOString()) + " avec «\u00a0Constituer le dossier du projet\u00a0» du " +
+        "guide KALLM, à faire relire par le service juridique, le DPO et le RSSI\u202f: ce n'est pas un avis juridique.";
       window.print();
     });
     window.addEventListener("afterprint", function () { doc.body.classList.remove("kallm-impression-dossier"); });
