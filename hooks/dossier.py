@@ -251,34 +251,33 @@ def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
             problemes.append(f"{ou} : la section « #{ancre} » n'existe pas dans {cible} ; corrigez l'ancre (elle se "
                              "lit dans l'adresse du lien permanent du titre).")
 
+    def elements(liste, quoi, decrit, permises, requises, vus):
+        """Each item that is a dictionary, with its place (« fichier : question « id » »), its keys checked and
+        a repeated id reported."""
+        for i, item in enumerate(liste, 1):
+            if not isinstance(item, dict):
+                problemes.append(f"{f} : {quoi} n° {i} : un élément de ce genre est un dictionnaire ({decrit}).")
+                continue
+            ou = f"{f} : {quoi} « {item.get('id', i)} »"
+            cles(item, permises, ou, requises)
+            if item.get("id") in vus:
+                problemes.append(f"{ou} : id en double ; chaque id est unique.")
+            vus.add(item.get("id"))
+            yield item, ou
+
     # Questions
     sections = donnees.get("sections")
     if not isinstance(sections, list) or not sections:
         problemes.append(f"{f} : « sections » doit être une liste non vide.")
         sections = []
     questions: dict[str, dict] = {}
-    vues_sections = set()
-    for i, section in enumerate(sections, 1):
-        if not isinstance(section, dict):
-            problemes.append(f"{f} : section n° {i} : une section est un dictionnaire (id, titre, questions).")
-            continue
-        ou_s = f"{f} : section « {section.get('id', i)} »"
-        cles(section, CLES_SECTION, ou_s, CLES_SECTION)
-        if section.get("id") in vues_sections:
-            problemes.append(f"{ou_s} : id de section en double.")
-        vues_sections.add(section.get("id"))
-        for j, q in enumerate(section.get("questions") or [], 1):
-            if not isinstance(q, dict):
-                problemes.append(f"{ou_s} : question n° {j} : une question est un dictionnaire.")
-                continue
-            ident = q.get("id", f"n° {j}")
-            ou = f"{f} : question « {ident} »"
-            cles(q, CLES_QUESTION, ou, {"id", "type", "libelle"})
+    vues_questions: set = set()
+    for section, _ in elements(sections, "section", "id, titre, questions", CLES_SECTION, CLES_SECTION, set()):
+        for q, ou in elements(section.get("questions") or [], "question", "id, type, libelle…", CLES_QUESTION,
+                              {"id", "type", "libelle"}, vues_questions):
             if not isinstance(q.get("id"), str) or not ID_QUESTION.fullmatch(q["id"]):
                 problemes.append(f"{ou} : l'id s'écrit en minuscules, chiffres et « _ » (il sert de nom de "
                                  "variable dans les conditions).")
-            elif q["id"] in questions:
-                problemes.append(f"{ou} : id en double ; chaque question a un id unique.")
             if q.get("type") not in TYPES:
                 problemes.append(f"{ou} : type « {q.get('type')} » inconnu ; types permis : "
                                  f"{', '.join(sorted(TYPES))}.")
@@ -323,18 +322,10 @@ def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
     if not isinstance(conclusions, list) or not conclusions:
         problemes.append(f"{f} : « conclusions » doit être une liste non vide.")
         conclusions = []
-    vues = set()
-    for i, c in enumerate(conclusions, 1):
-        if not isinstance(c, dict):
-            problemes.append(f"{f} : conclusion n° {i} : une conclusion est un dictionnaire.")
-            continue
-        ou = f"{f} : conclusion « {c.get('id', i)} »"
-        cles(c, CLES_CONCLUSION, ou, {"id", "titre", "niveau", "texte"})
+    for c, ou in elements(conclusions, "conclusion", "id, titre, niveau, texte…", CLES_CONCLUSION,
+                          {"id", "titre", "niveau", "texte"}, set()):
         if not isinstance(c.get("id"), str) or not ID_AUTRE.fullmatch(c["id"]):
             problemes.append(f"{ou} : l'id s'écrit en minuscules, chiffres et tirets.")
-        elif c["id"] in vues:
-            problemes.append(f"{ou} : id en double.")
-        vues.add(c.get("id"))
         if c.get("niveau") not in NIVEAUX:
             problemes.append(f"{ou} : niveau « {c.get('niveau')} » inconnu ; niveaux permis : "
                              f"{', '.join(sorted(NIVEAUX))}.")
@@ -352,16 +343,8 @@ def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
         chapitre(c, ou)
 
     # Contradictions
-    vues = set()
-    for i, inc in enumerate(donnees.get("incoherences") or [], 1):
-        if not isinstance(inc, dict):
-            problemes.append(f"{f} : incohérence n° {i} : une incohérence est un dictionnaire (id, si, message).")
-            continue
-        ou = f"{f} : incohérence « {inc.get('id', i)} »"
-        cles(inc, CLES_INCOHERENCE, ou, CLES_INCOHERENCE)
-        if inc.get("id") in vues:
-            problemes.append(f"{ou} : id en double.")
-        vues.add(inc.get("id"))
+    for inc, ou in elements(donnees.get("incoherences") or [], "incohérence", "id, si, message", CLES_INCOHERENCE,
+                            CLES_INCOHERENCE, set()):
         if "si" in inc:
             problemes += _verifier_logique(inc["si"], ou, questions, questions)
 
