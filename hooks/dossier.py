@@ -13,7 +13,7 @@ question that it cannot take (a misspelt option), an obligation id missing from 
 the reader without the pages' French typography (scripts/typographie.py: non-breaking space before : ; ! ?).
 
 Then it publishes the rules at boite-a-outils/dossier-du-projet/questionnaire.json, next to the page that reads
-them, with each conclusion's obligations resolved from includes/obligations.yml (article, text, date of
+them (docs/boite-a-outils/dossier-du-projet.md; a site without that page gets neither check nor file), with each conclusion's obligations resolved from includes/obligations.yml (article, text, date of
 application as amended, in ISO and in French) and each `chapitre` as a URL relative to that folder.
 """
 from __future__ import annotations
@@ -30,9 +30,14 @@ from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File
 from quiz import charger
 
-if str(Path(__file__).resolve().parent.parent / "scripts") not in sys.path:
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "scripts"))
-from typographie import _fix_prose  # noqa: E402  (the pages' French typography rule, scripts/typographie.py)
+
+def _fix_prose(texte: str):
+    """The pages' French typography rule (scripts/typographie.py), imported when the rules are checked."""
+    scripts = str(Path(__file__).resolve().parent.parent / "scripts")
+    if scripts not in sys.path:
+        sys.path.insert(0, scripts)
+    from typographie import _fix_prose as corriger
+    return corriger(texte)
 
 FICHIER = Path("includes/dossier/questionnaire.yml")
 MODELES = Path("includes/modeles")
@@ -423,7 +428,14 @@ def publier(donnees: dict, root: Path, url_de=None) -> dict:
     return sortie
 
 
+PAGE = "boite-a-outils/dossier-du-projet.md"
+
+
 def on_files(files, config):
+    """The rules are checked and published with the page that reads them: a site without that page (a test
+    project of tests/conftest.py, say) has neither."""
+    if files.get_file_from_path(PAGE) is None:
+        return files
     root = Path(config.config_file_path).parent
     donnees = lire(root)
     dossier = posixpath.dirname(PUBLIE)
