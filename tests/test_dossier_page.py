@@ -238,7 +238,10 @@ def test_save_then_reload_gives_the_same_answers_and_result(chromium, site_url):
         visit.page.reload(wait_until="networkidle")
         visit.page.wait_for_selector("#kallm-dossier:not([hidden]) .kallm-dossier-section")
         assert reponses_de_la_page(visit.page) == {}
-        charger_fichier(visit.page, json.dumps(fichier))
+        with visit.page.expect_file_chooser() as choix:
+            visit.page.get_by_role("button", name="Charger un fichier").click()
+        choix.value.set_files(files=[{"name": "reponses-dossier.json", "mimeType": "application/json",
+                                      "buffer": json.dumps(fichier).encode("utf-8")}])
         visit.page.wait_for_function("() => document.getElementById('kallm-dossier-etat').textContent !== ''")
         assert reponses_de_la_page(visit.page) == avant
         assert resultat(visit.page) == vu
@@ -368,6 +371,20 @@ def test_a_390_px_phone_has_no_horizontal_scroll(chromium, site_url):
     with page_remplie(chromium, site_url, "prestation-sociale", width=390, height=844) as (visit, r, c):
         largeurs = visit.page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
         assert largeurs[0] <= largeurs[1], f"défilement horizontal : {largeurs[0]} px pour {largeurs[1]} px"
+
+
+def test_without_its_rules_the_page_says_so_and_keeps_the_sheets(chromium, site_url):
+    contexte = chromium.new_context()
+    try:
+        page = contexte.new_page()
+        page.route("**/questionnaire.json", lambda route: route.fulfill(status=404, body="absent"))
+        page.goto(site_url + PAGE, wait_until="networkidle")
+        page.wait_for_selector("#kallm-dossier:not([hidden])")
+        assert "n'a pas pu être chargé" in page.inner_text("#kallm-dossier-chargement")
+        assert not page.locator("#kallm-dossier-enregistrer").is_visible()
+        assert page.locator(".kallm-dossier-fiches a[href$='.docx']").first.is_visible()
+    finally:
+        contexte.close()
 
 
 def test_without_javascript_the_page_lists_every_sheet_and_its_files(chromium, site_url):

@@ -296,10 +296,12 @@
       return r.json();
     }).then(function (regles) { monter(doc, racine, regles, moteur); }).catch(function (e) {
       var message = doc.getElementById("kallm-dossier-chargement");
-      if (message) {
-        message.textContent = "Le questionnaire n'a pas pu être chargé (" + e.message + "). Les fiches restent " +
-          "téléchargeables ci-dessus, à remplir à la main.";
-      }
+      if (!message) return;
+      // Only the message shows: the fiches below stay, to fill in by hand.
+      Array.prototype.forEach.call(racine.children, function (enfant) { enfant.hidden = enfant !== message; });
+      message.textContent = "Le questionnaire n'a pas pu être chargé (" + e.message + "). Les fiches restent " +
+        "téléchargeables plus bas, à remplir à la main.";
+      racine.hidden = false;
     });
   }
 
