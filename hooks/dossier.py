@@ -98,17 +98,14 @@ def _modele(root: Path, nom: str) -> str | None:
     return chemin.read_text(encoding="utf-8") if chemin.is_file() else None
 
 
-def _rubriques(modele: str) -> set[str]:
-    """The first cells of the template's table rows."""
-    cellules = set()
-    for ligne in modele.splitlines():
-        if ligne.startswith("|") and not re.fullmatch(r"[|\s:-]+", ligne):
-            cellules.add(ligne.strip("|").split("|")[0].strip())
-    return cellules
+def _rubriques(modele: str) -> list[str]:
+    """The first cells of the template's table rows, in order (a repeated one is ambiguous)."""
+    return [ligne.strip("|").split("|")[0].strip() for ligne in modele.splitlines()
+            if ligne.startswith("|") and not re.fullmatch(r"[|\s:-]+", ligne)]
 
 
-def _cases(modele: str) -> set[str]:
-    return {m.group(1) for m in CASE.finditer(modele)}
+def _cases(modele: str) -> list[str]:
+    return [m.group(1) for m in CASE.finditer(modele)]
 
 
 # ---- Conditions -----------------------------------------------------------------------------------------
@@ -378,12 +375,18 @@ def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
                 if item["rubrique"] not in rubriques:
                     problemes.append(f"{ou} : la rubrique « {item['rubrique']} » n'est la première cellule d'aucune "
                                      f"ligne de tableau de {MODELES}/{nom}.md ; recopiez-la exactement.")
+                elif rubriques.count(item["rubrique"]) > 1:
+                    problemes.append(f"{ou} : la rubrique « {item['rubrique']} » ouvre plusieurs lignes de "
+                                     f"{MODELES}/{nom}.md : elle est ambiguë, ne la pré-remplissez pas.")
                 problemes += _verifier_logique(item["valeur"], f"{ou}, rubrique « {item['rubrique']} »",
                                                questions, questions)
             elif isinstance(item, dict) and set(item) == {"case", "si"}:
                 if item["case"] not in cases:
                     problemes.append(f"{ou} : la case « {item['case']} » n'est le texte d'aucune case « - [ ] » de "
                                      f"{MODELES}/{nom}.md ; recopiez-le exactement.")
+                elif cases.count(item["case"]) > 1:
+                    problemes.append(f"{ou} : plusieurs cases de {MODELES}/{nom}.md ont le texte « {item['case']} » : "
+                                     "elle est ambiguë, ne la cochez pas.")
                 problemes += _verifier_logique(item["si"], f"{ou}, case « {item['case'][:40]} »", questions, questions)
             else:
                 problemes.append(f"{ou} : chaque élément de « remplir » est {{rubrique, valeur}} ou {{case, si}} ; "

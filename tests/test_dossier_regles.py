@@ -178,14 +178,32 @@ def test_pre_filling_gives_the_answers_and_leaves_blank_what_is_unanswered(regle
     assert vide == {"rubriques": [], "cases": []}
 
 
+def test_the_social_benefit_case_pre_fills_every_document_it_produces(regles):
+    """Each document of the case gets its purpose or its service, and the qualification sheet its ticked boxes.
+    The explicit mention has no two-column row to fill: its placeholders are in brackets, left to the reader."""
+    _, fichier = regles
+    cas = lire_cas(ROOT / "includes" / "dossier" / "cas" / "prestation-sociale.yml")
+    remplis = moteur(fichier, *({"remplir": nom, "reponses": cas["reponses"]} for nom in cas["documents_attendus"]))
+    for nom, rempli in zip(cas["documents_attendus"], remplis):
+        if nom == "mention-explicite":
+            assert rempli == {"rubriques": [], "cases": []}
+            continue
+        textes = [r["texte"] for r in rempli["rubriques"]]
+        assert cas["reponses"]["finalite"] in textes or cas["reponses"]["service"] in textes, (nom, rempli)
+    qualification = remplis[cas["documents_attendus"].index("qualification-ai-act")]
+    assert [c[:25] for c in qualification["cases"]] == [
+        "Oui\u00a0: passez à la questio", "Oui. Point de l'annexe II", "Oui\u00a0: la dérogation est e",
+        "Le système génère du text", "Les deux.", "Nous utilisons un modèle "]
+    inventaire = remplis[cas["documents_attendus"].index("inventaire-algorithme")]
+    assert {"rubrique": "Rôle dans la décision\u00a0: aide à l'agent ou décision automatique\u00a0; ce que l'agent "
+                        "vérifie", "texte": "Aide à l'agent, qui prend la décision après examen"} in inventaire["rubriques"]
+
+
 def test_a_ticked_box_needs_a_settled_condition(regles):
-    publiees, fichier = regles
-    essai = copy.deepcopy(publiees)
-    essai["documents"]["qualification-ai-act"]["remplir"].append(
-        {"case": "Oui : passez à la question suivante.", "si": {"==": [{"var": "systeme_ia"}, "oui"]}})
-    oui, nsp = moteur(fichier, {"regles": essai, "remplir": "qualification-ai-act", "reponses": {"systeme_ia": "oui"}},
-                      {"regles": essai, "remplir": "qualification-ai-act", "reponses": {"systeme_ia": "ne-sais-pas"}})
-    assert oui["cases"] == ["Oui : passez à la question suivante."] and nsp["cases"] == []
+    _, fichier = regles
+    oui, nsp = moteur(fichier, {"remplir": "qualification-ai-act", "reponses": {"systeme_ia": "oui"}},
+                      {"remplir": "qualification-ai-act", "reponses": {"systeme_ia": "ne-sais-pas"}})
+    assert oui["cases"] == ["Oui\u00a0: passez à la question suivante."] and nsp["cases"] == []
 
 
 # ---- The published rules --------------------------------------------------------------------------------
@@ -265,6 +283,11 @@ def _case_introuvable(d):
         {"case": "Oui : passez à la suite.", "si": {"==": [{"var": "systeme_ia"}, "oui"]}})
 
 
+def _case_ambigue(d):
+    d["documents"]["qualification-ai-act"]["remplir"].append(
+        {"case": "Non.", "si": {"==": [{"var": "systeme_ia"}, "oui"]}})
+
+
 def _cle_inconnue(d):
     _question(d, "dialogue")["label"] = "Dialogue ?"
 
@@ -295,6 +318,8 @@ ERREURS = [
                             "d'aucune ligne de tableau de includes/modeles/securite.md ; recopiez-la exactement."),
     (_case_introuvable, "document « qualification-ai-act » : la case « Oui : passez à la suite. » n'est le texte "
                         "d'aucune case « - [ ] » de includes/modeles/qualification-ai-act.md"),
+    (_case_ambigue, "document « qualification-ai-act » : plusieurs cases de includes/modeles/qualification-ai-act.md "
+                    "ont le texte « Non. » : elle est ambiguë, ne la cochez pas."),
     (_cle_inconnue, "question « dialogue » : clé « label » inconnue"),
     (_typographie, "question « dialogue » : « libelle » : espace ordinaire avant « ? » ; mettez une espace insécable"),
 ]
