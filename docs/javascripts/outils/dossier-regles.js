@@ -22,7 +22,7 @@
    - remplissage(regles, reponses, nomDocument) : {rubriques: [{rubrique, texte}], cases: [textes des cases
      cochées]} pour le modèle includes/modeles/<nomDocument>.md ; une rubrique au texte vide est omise, une
      case dont la condition est indéterminée n'est pas cochée. */
-(typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("dossierRegles",
+(typeof kallmCommun === "object" ? kallmCommun : require("./commun.js")).outil("dossier-regles",
   typeof module === "object" ? module : null, function () {
   "use strict";
 
