@@ -16,7 +16,6 @@ import json
 import subprocess
 import zipfile
 
-import os
 from pathlib import Path
 
 import pytest
@@ -25,16 +24,10 @@ from conftest import ROOT
 
 PAGE = "boite-a-outils/dossier-du-projet/"
 REGLES_YML = ROOT / "includes" / "dossier" / "questionnaire.yml"
-CAS_DIR = Path(os.environ.get("KALLM_DOSSIER_CAS", ROOT / "includes" / "dossier" / "cas"))  # DEV
+CAS_DIR = ROOT / "includes" / "dossier" / "cas"
 JS = ROOT / "docs" / "javascripts" / "outils"
 # The two cases the issue asks a new user to go through in under 15 minutes.
 CAS_PARCOURUS = ("fil-rouge-rag-agents", "prestation-sociale")
-
-
-if os.environ.get("KALLM_SITE_URL"):  # DEV
-    @pytest.fixture(scope="session")
-    def site_url():
-        return os.environ["KALLM_SITE_URL"]
 
 
 def charger(chemin: Path) -> dict:
