@@ -451,6 +451,6 @@ def on_files(files, config):
         return posixpath.relpath(fichier.url or ".", dossier) + ("/" if fichier.url.endswith("/") else "") + \
             (f"#{ancre}" if ancre else "")
 
-    contenu = json.dumps(publier(donnees, root, url_de), ensure_ascii=False, indent=1)
+    contenu = json.dumps(publier(donnees, root, url_de), ensure_ascii=False, separators=(",", ":"))
     files.append(File.generated(config, PUBLIE, content=contenu))
     return files
