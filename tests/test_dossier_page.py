@@ -380,6 +380,20 @@ def test_without_its_rules_the_page_says_so_and_keeps_the_sheets(chromium, site_
         contexte.close()
 
 
+def test_opened_from_a_folder_the_page_says_how_to_serve_it(chromium, built_site):
+    """The offline edition opened from a folder (file://) cannot fetch its rules: the page says what to do."""
+    site, _ = built_site
+    contexte = chromium.new_context()
+    try:
+        page = contexte.new_page()
+        page.goto((site / "boite-a-outils" / "dossier-du-projet" / "index.html").as_uri(), wait_until="load")
+        page.wait_for_selector("#kallm-dossier:not([hidden])")
+        message = page.inner_text("#kallm-dossier-chargement")
+        assert "python -m http.server" in message and "Les fiches restent" in message, message
+    finally:
+        contexte.close()
+
+
 def test_without_javascript_the_page_lists_every_sheet_and_its_files(chromium, site_url):
     contexte = chromium.new_context(java_script_enabled=False)
     try:

@@ -299,8 +299,13 @@
       if (!message) return;
       // Only the message shows: the fiches below stay, to fill in by hand.
       Array.prototype.forEach.call(racine.children, function (enfant) { enfant.hidden = enfant !== message; });
-      message.textContent = "Le questionnaire n'a pas pu être chargé (" + e.message + "). Les fiches restent " +
-        "téléchargeables plus bas, à remplir à la main.";
+      // The offline edition opened from a folder (file://): browsers do not let a page read its own files.
+      var depuisUnDossier = doc.location && doc.location.protocol === "file:";
+      message.textContent = (depuisUnDossier ?
+        "Ouverte depuis un dossier, la page ne peut pas lire le questionnaire\u202f: dans le dossier de l'édition " +
+        "hors ligne, lancez «\u00a0python -m http.server\u00a0», puis ouvrez http://localhost:8000/boite-a-outils/dossier-du-projet/." :
+        "Le questionnaire n'a pas pu être chargé (" + e.message + ").") +
+        " Les fiches restent téléchargeables plus bas, à remplir à la main.";
       racine.hidden = false;
     });
   }
