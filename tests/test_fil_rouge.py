@@ -268,3 +268,19 @@ def test_chat_lot_gives_the_answers_of_chat_one_by_one():
         un_par_un = [modele.chat(c, max_new_tokens=5, regex=regex, reutiliser_prefixe=prefixe) for c in conversations]
         assert modele.chat_lot(conversations, max_new_tokens=5, regex=regex, reutiliser_prefixe=prefixe,
                                taille_lot=2) == un_par_un
+
+
+def test_tfidf_baseline_fitted_in_parallel_is_the_model_fitted_one_class_after_the_other():
+    """The ten binary regressions run in parallel (n_jobs=-1): same coefficients as one after the other."""
+    import numpy as np
+    themes = list(fil_rouge.THEMES)
+    train = pd.DataFrame([{"texte": f"Accord n° {k} sur {t}, article {k % 7} : {t}", "themes": [t]}
+                          for k, t in enumerate(themes * 4)])
+    parallel, predicted = fil_rouge.tfidf_baseline(train, train)
+    assert parallel.steps[-1][1].n_jobs == -1
+    assert predicted == train["themes"].tolist()
+    sequential, _ = fil_rouge.tfidf_baseline(train, train)
+    sequential.set_params(onevsrestclassifier__n_jobs=None).fit(
+        train["texte"], np.array([[t in ligne for t in themes] for ligne in train["themes"]], dtype=int))
+    for a, b in zip(sequential.steps[-1][1].estimators_, parallel.steps[-1][1].estimators_):
+        assert np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_)

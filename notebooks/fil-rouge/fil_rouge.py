@@ -272,7 +272,10 @@ def interval_text(interval: list[float], decimals: int = 2) -> str:
 
 
 def tfidf_baseline(train: pd.DataFrame, test: pd.DataFrame, max_features: int = 50_000):
-    """TF-IDF + one-vs-rest logistic regression (class weights balanced): the reference without an LLM."""
+    """TF-IDF + one-vs-rest logistic regression (class weights balanced): the reference without an LLM.
+
+    The ten binary regressions are independent: they are fitted in parallel, one process per core
+    (n_jobs=-1), which gives the same model as fitting them one after the other, in less time."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
     from sklearn.multiclass import OneVsRestClassifier
@@ -281,7 +284,7 @@ def tfidf_baseline(train: pd.DataFrame, test: pd.DataFrame, max_features: int = 
     binarizer = MultiLabelBinarizer(classes=list(THEMES))
     model = make_pipeline(
         TfidfVectorizer(max_features=max_features, ngram_range=(1, 2), sublinear_tf=True, min_df=2),
-        OneVsRestClassifier(LogisticRegression(max_iter=2000, class_weight="balanced", random_state=SEED)),
+        OneVsRestClassifier(LogisticRegression(max_iter=2000, class_weight="balanced", random_state=SEED), n_jobs=-1),
     )
     model.fit(train["texte"], binarizer.fit_transform(train["themes"]))
     predicted = [list(binarizer.classes_[row.astype(bool)]) for row in model.predict(test["texte"])]
