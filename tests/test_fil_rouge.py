@@ -235,3 +235,52 @@ def test_contrainte_regex_masks_every_token_that_leaves_the_theme_names():
     with pytest.raises(RuntimeError, match="token refusé"):
         autre = fil_rouge.ContrainteRegex(llguidance.hf.from_tokenizer(tokenizer), fil_rouge.regex_themes(max_themes=1), 1)
         autre(torch.tensor([[0] + tokenizer("Les", add_special_tokens=False)["input_ids"][:1]]), torch.zeros((1, n)))
+
+
+def test_contrainte_regex_masks_each_row_of_a_batch_on_its_own():
+    """chat_lot generates several conversations together: one matcher per row, each fed its own tokens."""
+    import llguidance.hf
+    import torch
+    tokenizer = _tokenizer()
+    contrainte = fil_rouge.ContrainteRegex(llguidance.hf.from_tokenizer(tokenizer),
+                                           fil_rouge.regex_themes(max_themes=1), debut=1, lignes=2)
+    n = len(tokenizer)
+    salaires = tokenizer("salaires", add_special_tokens=False)["input_ids"]
+    formation = tokenizer("formation professionnelle", add_special_tokens=False)["input_ids"]
+    assert len(formation) > len(salaires)
+    lignes = [[0] + salaires, [0] + formation[:len(salaires)]]   # the same length, as in a batch
+    for k in range(2, len(lignes[0]) + 1):
+        scores = contrainte(torch.tensor([ligne[:k] for ligne in lignes]), torch.zeros((2, n)))
+    permis = [torch.nonzero(scores[r] > float("-inf")).flatten().tolist() for r in range(2)]
+    assert permis[0] == [tokenizer.eos_token_id]                    # « salaires » is complete
+    assert permis[1] and tokenizer.eos_token_id not in permis[1]    # « formation… » is not
+
+
+def test_chat_lot_gives_the_answers_of_chat_one_by_one():
+    """Notebook 04 classifies by batches (ChatModel.chat_lot): same answers as one conversation at a time,
+    free with the shared system prompt's cache reused, and constrained."""
+    modele = fil_rouge.ChatModel()
+    systeme = {"role": "system", "content": "Réponds par un seul thème : " + ", ".join(fil_rouge.THEMES) + "."}
+    textes = ["Accord sur les salaires minima de la branche pour 2024.", "Avenant relatif au télétravail.",
+              "Accord sur la formation professionnelle et l'apprentissage dans les entreprises de la branche."]
+    conversations = [[systeme, {"role": "user", "content": t}] for t in textes]
+    for regex, prefixe in ((None, True), (fil_rouge.regex_themes(max_themes=1), False)):
+        un_par_un = [modele.chat(c, max_new_tokens=5, regex=regex, reutiliser_prefixe=prefixe) for c in conversations]
+        assert modele.chat_lot(conversations, max_new_tokens=5, regex=regex, reutiliser_prefixe=prefixe,
+                               taille_lot=2) == un_par_un
+
+
+def test_tfidf_baseline_fitted_in_parallel_is_the_model_fitted_one_class_after_the_other():
+    """The ten binary regressions run in parallel (n_jobs=-1): same coefficients as one after the other."""
+    import numpy as np
+    themes = list(fil_rouge.THEMES)
+    train = pd.DataFrame([{"texte": f"Accord n° {k} sur {t}, article {k % 7} : {t}", "themes": [t]}
+                          for k, t in enumerate(themes * 4)])
+    parallel, predicted = fil_rouge.tfidf_baseline(train, train)
+    assert parallel.steps[-1][1].n_jobs == -1
+    assert predicted == train["themes"].tolist()
+    sequential, _ = fil_rouge.tfidf_baseline(train, train)
+    sequential.set_params(onevsrestclassifier__n_jobs=None).fit(
+        train["texte"], np.array([[t in ligne for t in themes] for ligne in train["themes"]], dtype=int))
+    for a, b in zip(sequential.steps[-1][1].estimators_, parallel.steps[-1][1].estimators_):
+        assert np.array_equal(a.coef_, b.coef_) and np.array_equal(a.intercept_, b.intercept_)
