@@ -297,13 +297,16 @@ def looks_like_injection(text: str, strict: bool = False) -> bool:
     """True when a text speaks to the model: an instruction to obey, or to forget the rules.
 
     `strict=False` (notebook 07): the patterns of INSTRUCTION on the raw text. `strict=True` (notebook 10):
-    the same patterns and those of INSTRUCTION_PLAIN on every reading that `detection_views` gives
+    the patterns of INSTRUCTION, then those of INSTRUCTION_PLAIN, on the readings that `detection_views` gives
     (Unicode normalised, look-alike letters folded, invisible characters removed, accents dropped, and
     the text decoded from base64, ROT13 or read backwards).
     """
     if not strict:
         return bool(INSTRUCTION.search(text or ""))
-    return any(INSTRUCTION.search(view) or INSTRUCTION_PLAIN.search(view) for view in detection_views(text))
+    views = detection_views(text)
+    half = len(views) // 2   # the first half as written, the second half plain (lowercase, no accents)
+    return (any(INSTRUCTION.search(view) for view in views[:half])
+            or any(pattern.search(view) for view in views[half:] for pattern in INSTRUCTION_PLAIN))
 
 
 # ---- Improved guards (notebook 10) ---------------------------------------------------------------
@@ -321,18 +324,25 @@ LOOK_ALIKES = str.maketrans({
 })
 BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
 
-# Instructions written to a model, on the plain text (lowercase, no accents): what INSTRUCTION misses.
-INSTRUCTION_PLAIN = re.compile(
-    r"\b(ignore[rz]?|oublie[rz]?)\b.{0,40}\b(instructions?|consignes?|regles?)\b|"
-    r"\bmode (developpeur|dev|maintenance|sans filtre|admin\w*)\b|"
-    r"\bdesactive[rz]?\b.{0,30}\b(filtres?|regles?|securite|garde-fous?)\b|"
-    r"\b(sans|aucune?) (aucune? )?(regles?|limites?|restrictions?|filtres?)\b|"
-    r"\b(consignes?|instructions?|regles?)\b.{0,40}\b(remplacent|ont expire|prioritaires?)\b|"
-    r"\bprompt\b|\bmessage systeme\b|\bsysteme\s*:|"
-    r"\b(tes|vos) (consignes|instructions)\b|\bconsignes (internes|initiales)\b|"
-    r"\bta configuration\b|\bau-dessus de ce message\b|"
-    r"\bdo anything now\b|\btu n'es plus\b|\btu es (maintenant|desormais)\b|"
-    r"\b(a partir de maintenant|desormais)\b.{0,40}\b(tu|reponds?|commence|termine|ajoute)\b", re.I)
+# Instructions written to a model, on the plain text (lowercase, no accents): what INSTRUCTION misses. One
+# pattern each, searched one after the other: much faster than one alternation on long documents.
+INSTRUCTION_PLAIN = tuple(re.compile(pattern) for pattern in (
+    r"(?:ignore[rz]?|oublie[rz]?)\b.{0,40}\b(?:instructions?|consignes?|regles?)\b",
+    r"mode (?:developpeur|dev|maintenance|sans filtre|admin)",
+    r"desactive[rz]?\b.{0,30}\b(?:filtres?|regles?|securite|garde-fous?)\b",
+    r"\bsans (?:aucune )?(?:regles?|restrictions?|filtres?)\b",
+    r"(?:consignes?|instructions?|regles?)\b.{0,40}\b(?:remplacent|ont expire|prioritaires?)\b",
+    r"\bprompt\b", r"message systeme", r"\bsysteme\s*:", r"\[system\]",
+    r"\b(?:tes|vos) (?:consignes|instructions)\b", r"consignes (?:internes|initiales)", r"ta configuration",
+    r"au-dessus de ce message", r"ignore[rz]? (?:tout )?ce qui precede", r"do anything now",
+    r"tu n'es plus\b", r"\btu es (?:maintenant|desormais)\b",
+    r"(?:a partir de maintenant|desormais)\b.{0,40}\b(?:tu|reponds?|commence|termine|ajoute)\b",
+    # a document that speaks to the model that reads it
+    r"l'(?:ia|assistant) qui (?:lit|lira)\b", r"si tu es (?:un|une|l')\s?(?:ia|assistant|modele|agent)\b",
+    r"(?:instructions?|consignes?) (?:cachees?|invisibles?|au modele|a l'ia|pour l'ia)\b", r"par l'ia\s*:",
+    r"assistant automatique",
+    r"!\[[^\]]*\]\(\s*https?://",   # a Markdown image whose address could carry the conversation away
+))
 
 
 def normalize_text(text: str) -> str:
