@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import html
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -199,6 +200,23 @@ def _f1_micro_of_counts(counts: np.ndarray) -> np.ndarray:
 def proportion_interval(successes) -> list[float]:
     """95 % bootstrap interval of a success rate (hit@k, share of readable answers...)."""
     return bootstrap_interval(np.asarray(successes, dtype=float), lambda rows: rows.mean(axis=-1))
+
+
+def wilson_interval(successes, z: float = 1.959964) -> list[float]:
+    """95 % Wilson score interval of a success rate (Wilson, 1927).
+
+    Unlike the bootstrap of `proportion_interval`, it does not collapse to a point when every item
+    succeeds or every item fails (15 successes out of 15 give about [0,80 ; 1,00], not [1 ; 1]): use it
+    where a decision compares the rate with a threshold near 0 or 1.
+    """
+    successes = np.asarray(successes, dtype=float)
+    n = len(successes)
+    if n == 0:
+        return [float("nan"), float("nan")]
+    p = successes.mean()
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return [max(0.0, float(centre - half)), min(1.0, float(centre + half))]
 
 
 def scores(true: list[list[str]], predicted: list[list[str]]) -> tuple[dict, pd.DataFrame]:

@@ -293,9 +293,115 @@ INSTRUCTION = re.compile(
 LINK_OR_PHONE = re.compile(r"https?://\S+|www\.\S+|\b0\d(?:[ .]?\d{2}){4}\b")
 
 
-def looks_like_injection(text: str) -> bool:
-    """True when a document speaks to the model: an instruction to obey, or to forget the rules."""
-    return bool(INSTRUCTION.search(text or ""))
+def looks_like_injection(text: str, strict: bool = False) -> bool:
+    """True when a text speaks to the model: an instruction to obey, or to forget the rules.
+
+    `strict=False` (notebook 07): the patterns of INSTRUCTION on the raw text. `strict=True` (notebook 10):
+    the patterns of INSTRUCTION, then those of INSTRUCTION_PLAIN, on the readings that `detection_views` gives
+    (Unicode normalised, look-alike letters folded, invisible characters removed, accents dropped, and
+    the text decoded from base64, ROT13 or read backwards).
+    """
+    if not strict:
+        return bool(INSTRUCTION.search(text or ""))
+    views = detection_views(text)
+    half = len(views) // 2   # the first half as written, the second half plain (lowercase, no accents)
+    return (any(INSTRUCTION.search(view) for view in views[:half])
+            or any(pattern.search(view) for view in views[half:] for pattern in INSTRUCTION_PLAIN))
+
+
+# ---- Improved guards (notebook 10) ---------------------------------------------------------------
+
+# Letters of other scripts drawn like Latin ones (Cyrillic, Greek), mapped to the Latin letter they imitate.
+# NFKC already folds the full-width and mathematical letters (ｉｇｎｏｒｅ, 𝐢𝐠𝐧𝐨𝐫𝐞); these ones it keeps.
+LOOK_ALIKES = str.maketrans({
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "ѕ": "s", "і": "i", "ј": "j", "ԁ": "d", "ԛ": "q", "ѡ": "w", "ɡ": "g",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "У": "Y", "Х": "X", "Ѕ": "S", "І": "I", "Ј": "J",
+    "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+    "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O", "Ρ": "P",
+    "Τ": "T", "Υ": "Y", "Χ": "X", "Ζ": "Z",
+})
+BASE64 = re.compile(r"[A-Za-z0-9+/]{16,}={0,2}")
+
+# Instructions written to a model, on the plain text (lowercase, no accents): what INSTRUCTION misses. One
+# pattern each, searched one after the other: much faster than one alternation on long documents.
+INSTRUCTION_PLAIN = tuple(re.compile(pattern) for pattern in (
+    r"(?:ignore[rz]?|oublie[rz]?)\b.{0,40}\b(?:instructions?|consignes?|regles?)\b",
+    r"mode (?:developpeur|dev|maintenance|sans filtre|admin)",
+    r"desactive[rz]?\b.{0,30}\b(?:filtres?|regles?|securite|garde-fous?)\b",
+    r"\bsans (?:aucune )?(?:regles?|restrictions?|filtres?)\b",
+    r"(?:consignes?|instructions?|regles?)\b.{0,40}\b(?:remplacent|ont expire|prioritaires?)\b",
+    r"\bprompt\b", r"message systeme", r"\bsysteme\s*:", r"\[system\]",
+    r"\b(?:tes|vos) (?:consignes|instructions)\b", r"consignes (?:internes|initiales)", r"ta configuration",
+    r"au-dessus de ce message", r"ignore[rz]? (?:tout )?ce qui precede", r"do anything now",
+    r"tu n'es plus\b", r"\btu es (?:maintenant|desormais)\b",
+    r"(?:a partir de maintenant|desormais)\b.{0,40}\b(?:tu|reponds?|commence|termine|ajoute)\b",
+    # a document that speaks to the model that reads it
+    r"l'(?:ia|assistant) qui (?:lit|lira)\b", r"si tu es (?:un|une|l')\s?(?:ia|assistant|modele|agent)\b",
+    r"(?:instructions?|consignes?) (?:cachees?|invisibles?|au modele|a l'ia|pour l'ia)\b", r"par l'ia\s*:",
+    r"assistant automatique",
+    r"!\[[^\]]*\]\(\s*https?://",   # a Markdown image whose address could carry the conversation away
+))
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, look-alike letters folded to Latin, invisible characters (format characters such as the
+    zero-width space or the soft hyphen) removed."""
+    text = unicodedata.normalize("NFKC", text or "").translate(LOOK_ALIKES)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
+
+
+def _decoded_base64(text: str) -> list[str]:
+    """The runs of base64 that decode to readable UTF-8 text."""
+    import base64
+    import binascii
+    out = []
+    for run in BASE64.findall(text):
+        try:
+            decoded = base64.b64decode(run + "=" * (-len(run) % 4), validate=True).decode("utf-8")
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            continue
+        if decoded and sum(c.isprintable() or c.isspace() for c in decoded) / len(decoded) > 0.95:
+            out.append(decoded)
+    return out
+
+
+def detection_views(text: str) -> list[str]:
+    """The readings of a text that the strict injection filter checks: normalised (normalize_text), then
+    without accents and in lowercase (`_plain`), each also decoded from ROT13, read backwards, and the runs of
+    base64 decoded. A filter that reads more ways flags more texts: notebook 10 measures both effects."""
+    import codecs
+    normal = normalize_text(text)
+    views = [normal, *_decoded_base64(normal)]
+    views += [codecs.encode(v, "rot13") for v in list(views)] + [v[::-1] for v in list(views)]
+    return views + [_plain(v) for v in views]
+
+
+# Identifiers that must not reach a log: NIR (French social security number, 13 digits and a 2-digit key,
+# spaces allowed), IBAN (two letters, two check digits, 11 to 30 letters or digits by groups), e-mail,
+# French phone numbers (0X or +33 X, then four pairs of digits).
+IDENTIFIERS = {
+    "NIR": re.compile(r"\b[12]\s?\d{2}\s?\d{2}\s?(?:\d{2}|2A|2B)\s?\d{3}\s?\d{3}\s?\d{2}\b", re.I),
+    "IBAN": re.compile(r"\b[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?\b"),
+    "COURRIEL": re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"),
+    "TÉLÉPHONE": re.compile(r"(?:\+33\s?|\b0)[1-9](?:[\s.-]?\d{2}){4}\b"),
+}
+
+
+def redact_identifiers(text: str) -> str:
+    """The text with each NIR, IBAN, e-mail address and phone number replaced by its kind in brackets
+    ([NIR], [IBAN], [COURRIEL], [TÉLÉPHONE]): what may be written to a log."""
+    text = normalize_text(text)
+    for kind, pattern in IDENTIFIERS.items():
+        text = pattern.sub(f"[{kind}]", text)
+    return text
+
+
+def retrieval_threshold(best_scores, share_kept: float = 0.95) -> float:
+    """The abstention threshold on the best retrieval score: the score that `share_kept` of in-domain
+    questions reach (their (1 − share_kept) quantile). Below it, the assistant abstains without calling the model."""
+    return float(np.quantile(np.asarray(best_scores, dtype=float), 1 - share_kept))
 
 
 def foreign_links(answer: str, passages: list[dict], allowed: tuple[str, ...] = ("travail-emploi.gouv.fr",
