@@ -208,6 +208,14 @@ def _verifier_logique(logique, ou: str, permises: dict[str, dict], toutes: dict[
 
 # ---- The whole file -------------------------------------------------------------------------------------
 
+
+def _une_seule_fois(texte: str, trouves: list[str], absent: str, ambigu: str) -> list[str]:
+    """A rubric or box of a template must be there exactly once: else the message that says which."""
+    if texte not in trouves:
+        return [absent]
+    return [ambigu] if trouves.count(texte) > 1 else []
+
+
 def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
     """Every problem of the rules file, each naming the file and the item, in French."""
     f = fichier
@@ -372,22 +380,21 @@ def verifier(donnees, root: Path, fichier: str = str(FICHIER)) -> list[str]:
         rubriques, cases = _rubriques(modele), _cases(modele)
         for item in regle["remplir"]:
             if isinstance(item, dict) and set(item) == {"rubrique", "valeur"}:
-                if item["rubrique"] not in rubriques:
-                    problemes.append(f"{ou} : la rubrique « {item['rubrique']} » n'est la première cellule d'aucune "
-                                     f"ligne de tableau de {MODELES}/{nom}.md ; recopiez-la exactement.")
-                elif rubriques.count(item["rubrique"]) > 1:
-                    problemes.append(f"{ou} : la rubrique « {item['rubrique']} » ouvre plusieurs lignes de "
-                                     f"{MODELES}/{nom}.md : elle est ambiguë, ne la pré-remplissez pas.")
-                problemes += _verifier_logique(item["valeur"], f"{ou}, rubrique « {item['rubrique']} »",
-                                               questions, questions)
+                r = item["rubrique"]
+                problemes += _une_seule_fois(r, rubriques, (
+                    f"{ou} : la rubrique « {r} » n'est la première cellule d'aucune ligne de tableau de "
+                    f"{MODELES}/{nom}.md ; recopiez-la exactement."), (
+                    f"{ou} : la rubrique « {r} » ouvre plusieurs lignes de {MODELES}/{nom}.md : elle est ambiguë, "
+                    "ne la pré-remplissez pas."))
+                problemes += _verifier_logique(item["valeur"], f"{ou}, rubrique « {r} »", questions, questions)
             elif isinstance(item, dict) and set(item) == {"case", "si"}:
-                if item["case"] not in cases:
-                    problemes.append(f"{ou} : la case « {item['case']} » n'est le texte d'aucune case « - [ ] » de "
-                                     f"{MODELES}/{nom}.md ; recopiez-le exactement.")
-                elif cases.count(item["case"]) > 1:
-                    problemes.append(f"{ou} : plusieurs cases de {MODELES}/{nom}.md ont le texte « {item['case']} » : "
-                                     "elle est ambiguë, ne la cochez pas.")
-                problemes += _verifier_logique(item["si"], f"{ou}, case « {item['case'][:40]} »", questions, questions)
+                c = item["case"]
+                problemes += _une_seule_fois(c, cases, (
+                    f"{ou} : la case « {c} » n'est le texte d'aucune case « - [ ] » de {MODELES}/{nom}.md ; "
+                    "recopiez-le exactement."), (
+                    f"{ou} : plusieurs cases de {MODELES}/{nom}.md ont le texte « {c} » : elle est ambiguë, "
+                    "ne la cochez pas."))
+                problemes += _verifier_logique(item["si"], f"{ou}, case « {c[:40]} »", questions, questions)
             else:
                 problemes.append(f"{ou} : chaque élément de « remplir » est {{rubrique, valeur}} ou {{case, si}} ; "
                                  f"trouvé {item!r}.")
