@@ -208,8 +208,64 @@ def test_regex_themes_accepts_theme_names_only():
 
 def _tokenizer():
     from transformers import AutoTokenizer
+    return AutoTokenizer.from_pretrained(fil_rouge.smollm2_dir())
+
+
+def _differences(lu, garde, tok_lu, tok_garde, textes) -> list[str]:
+    """What differs between the model read from the GGUF file and the checkpoint kept by smollm2_dir()."""
+    import torch
+    a, b = lu.state_dict(), garde.state_dict()
+    ecarts = [f"poids {k}" for k in sorted(a.keys() | b.keys()) if k not in a or k not in b or not torch.equal(a[k], b[k])]
+    if lu.generation_config.to_diff_dict() != garde.generation_config.to_diff_dict():
+        ecarts.append("réglages de génération")
+    conversation = [{"role": "system", "content": "Réponds en français."}, {"role": "user", "content": textes[0]}]
+    if (tok_lu.apply_chat_template(conversation, add_generation_prompt=True, tokenize=False)
+            != tok_garde.apply_chat_template(conversation, add_generation_prompt=True, tokenize=False)):
+        ecarts.append("chat template")
+    ecarts += [f"tokens du texte {i}" for i, t in enumerate(textes) if tok_lu(t)["input_ids"] != tok_garde(t)["input_ids"]]
+    return ecarts
+
+
+def test_the_checkpoint_kept_in_the_cache_is_the_gguf_model():
+    """The notebooks load SmolLM2 from smollm2_dir() (under a second) instead of the GGUF file (about 20 s):
+    the same weights, generation settings, chat template and tokens, or their results would change."""
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
     gguf = fil_rouge.smollm2_gguf()
-    return AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    lu = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    tok_lu = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    garde = AutoModelForCausalLM.from_pretrained(fil_rouge.smollm2_dir())
+    textes = fil_rouge.load_dataset()["texte"].head(100).tolist() + ["Préavis : 2 mois ; « délai » — 3 %, 1 500 €."]
+    assert _differences(lu, garde, tok_lu, _tokenizer(), textes) == []
+    with torch.no_grad():   # the comparison itself sees a changed weight
+        garde.model.norm.weight[0] += 1e-3
+    assert _differences(lu, garde, tok_lu, _tokenizer(), textes) == ["poids model.norm.weight"]
+
+
+def test_a_cache_entry_is_written_whole_or_not_at_all(tmp_path):
+    """write_once: a failed write leaves nothing behind, and a second writer of the same folder keeps the first."""
+    cible = tmp_path / "vecteurs.npy"
+
+    def echoue(tmp):
+        tmp.write_bytes(b"a moitie")
+        raise OSError("disque plein")
+    with pytest.raises(OSError, match="disque plein"):
+        fil_rouge.write_once(cible, echoue)
+    assert list(tmp_path.iterdir()) == []
+    import numpy as np
+    fil_rouge.write_once(cible, lambda tmp: np.save(tmp, np.ones(3)))
+    assert np.load(cible).tolist() == [1, 1, 1] and [p.name for p in tmp_path.iterdir()] == ["vecteurs.npy"]
+    dossier = tmp_path / "modele"
+
+    def remplit(texte):
+        def ecrit(tmp):
+            tmp.mkdir()
+            (tmp / "config.json").write_text(texte)
+        return ecrit
+    fil_rouge.write_once(dossier, remplit("premier"))
+    fil_rouge.write_once(dossier, remplit("second"))   # the other process finished first: its folder stays
+    assert (dossier / "config.json").read_text() == "premier"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["modele", "vecteurs.npy"]
 
 
 def test_contrainte_regex_masks_every_token_that_leaves_the_theme_names():

