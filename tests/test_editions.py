@@ -20,10 +20,14 @@ def editions(built_site, chromium, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def pdf_text(editions) -> str:
-    """The PDF's text, read once for the tests that read it (pypdf takes about a minute on the whole guide)."""
-    from pypdf import PdfReader
+    """The PDF's text, read once for the tests that read it (pypdfium2: 3 s on the whole guide; pypdf took 73 s)."""
+    import pypdfium2
     pdf, _, _ = editions
-    text = " ".join(page.extract_text() or "" for page in PdfReader(pdf).pages)
+    document = pypdfium2.PdfDocument(pdf)
+    try:
+        text = " ".join(page.get_textpage().get_text_bounded() for page in document)
+    finally:
+        document.close()
     return re.sub(r"\s+", " ", text).replace("\u00a0", " ").replace("\u202f", " ")
 
 
@@ -31,12 +35,13 @@ def test_pdf_has_every_page_title_and_stays_under_budget(editions, pdf_text):
     pdf, _, site = editions
     assert pdf.stat().st_size < PDF_BUDGET_MB * 1e6, f"{pdf.stat().st_size / 1e6:.1f} Mo"
     text = pdf_text
+    compact = re.sub(r"\s+", "", text)
     missing = []
     for _, url in nav_pages():
         h1 = re.search(r"<h1[^>]*>(.*?)</h1>", (site / url / "index.html").read_text(encoding="utf-8"), re.S)
         title = html.unescape(re.sub(r"<[^>]+>", "", h1.group(1))).replace("¶", "").strip()
-        title = title.replace("\u00a0", " ").replace("\u202f", " ")
-        if re.sub(r"\s+", " ", title)[:40] not in text:
+        # pdfium leaves out the narrow no-break space before « : » (« Testez-vous: Adapter »): compare without spaces
+        if re.sub(r"\s+", "", title)[:40] not in compact:
             missing.append(title)
     assert missing == [], missing
     assert "Sommaire" in text and "Licence Ouverte" in text
