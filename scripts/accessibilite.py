@@ -115,18 +115,29 @@ def open_search(page) -> None:
     page.wait_for_selector(".md-search-result__item", timeout=15000)
 
 
-def audit_site(site: Path, chromium) -> list[str]:
+def audit_both_palettes(chromium, targets, axe_url: str | None = None) -> list[str]:
+    """axe and the code colours on each target, in the light and the dark palette.
+
+    `targets`: URLs, or (URL, before) pairs where `before(page)` prepares the page (fills a field, opens a
+    dialog). One tab per palette, kept for all the targets.
+    """
+    auditors = [Auditor(chromium, dark, axe_url=axe_url) for dark in (False, True)]
     problems = []
-    with serve(site) as url, serve(AXE.parent) as axe_folder:   # one browser, one tab per palette
-        for dark in (False, True):
-            auditor = Auditor(chromium, dark, axe_url=axe_folder + AXE.name)
-            try:
-                for path in pages(site):
-                    problems += auditor.audit(url + path)
-                problems += auditor.audit(url, before=open_search)
-            finally:
-                auditor.close()
+    try:
+        for auditor in auditors:
+            for target in targets:
+                url, before = (target, None) if isinstance(target, str) else target
+                problems += auditor.audit(url, before)
+    finally:
+        for auditor in auditors:
+            auditor.close()
     return problems
+
+
+def audit_site(site: Path, chromium) -> list[str]:
+    with serve(site) as url, serve(AXE.parent) as axe_folder:   # one browser, one tab per palette
+        return audit_both_palettes(chromium, [url + path for path in pages(site)] + [(url, open_search)],
+                                   axe_url=axe_folder + AXE.name)
 
 
 def main(argv: list[str]) -> int:

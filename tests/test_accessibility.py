@@ -3,7 +3,7 @@
 An automated audit catches part of the problems only; the « Déclaration d'accessibilité » says so.
 """
 import pytest
-from accessibilite import Auditor, audit_site
+from accessibilite import Auditor, audit_both_palettes, audit_site
 from browser import Visit, serve
 
 
@@ -15,20 +15,13 @@ def test_every_page_passes_axe_in_light_and_dark(built_site, chromium):
 
 def test_the_use_case_library_passes_axe_in_both_palettes_with_a_filter_applied(chromium, site_url):
     """docs/cas-usage/administration.md: the filter form shown by its script, one filter chosen, the count read."""
-    from accessibilite import Auditor
 
     def with_filter(page):
         page.wait_for_selector(".kallm-cas-filtres:not([hidden])")
         page.select_option("#cas-filtre-statut", "production")
         page.wait_for_selector(".kallm-cas-compte:not(:empty)")
 
-    problems = []
-    for dark in (False, True):
-        auditor = Auditor(chromium, dark)
-        try:
-            problems += auditor.audit(site_url + "cas-usage/administration/", before=with_filter)
-        finally:
-            auditor.close()
+    problems = audit_both_palettes(chromium, [(site_url + "cas-usage/administration/", with_filter)])
     assert problems == [], "\n".join(problems)
 
 

@@ -84,20 +84,15 @@ def test_the_pull_request_comment():
 
 def test_the_banner_is_accessible_in_both_palettes(project, chromium, tmp_path):
     """The banner is the first thing read on every page of a preview: axe (WCAG 2.1 AA) finds nothing."""
-    from accessibilite import Auditor
+    from accessibilite import audit_both_palettes
     from browser import serve
     project.page("fondamentaux.md", "Fondamentaux", "Une page.", "# Fondamentaux\n\nDu texte.\n")
     assert project.build().returncode == 0   # writes the project's mkdocs.yml
     site = build("7", project.path, tmp_path / "apercu")
-    problems = []
+
+    def banner_shown(page):
+        banner = page.locator(".kallm-apercu")
+        assert banner.is_visible() and "Aperçu de la proposition n°\u00a07" in banner.inner_text()
     with serve(site) as url:
-        for dark in (False, True):
-            auditor = Auditor(chromium, dark)
-            try:
-                problems += auditor.audit(url + "fondamentaux/")
-                banner = auditor.page.locator(".kallm-apercu")
-                assert banner.is_visible() and "Aperçu de la proposition n°\u00a07" in banner.inner_text()
-                problems += auditor.audit(url)
-            finally:
-                auditor.close()
+        problems = audit_both_palettes(chromium, [(url + "fondamentaux/", banner_shown), (url, banner_shown)])
     assert problems == [], "\n".join(problems)

@@ -345,18 +345,13 @@ def test_the_result_is_announced_politely_and_not_on_each_keystroke(chromium, si
 
 
 def test_the_filled_page_passes_axe_in_both_palettes(chromium, site_url):
-    from accessibilite import Auditor
+    from accessibilite import audit_both_palettes
     r, c = regles(), cas("fil-rouge-rag-agents")
-    problemes = []
-    for sombre in (False, True):
-        auditor = Auditor(chromium, dark=sombre)
-        try:
-            def remplir(page):
-                page.wait_for_selector("#kallm-dossier:not([hidden]) .kallm-dossier-section")
-                repondre(page, r, c["reponses"])
-            problemes += auditor.audit(site_url + PAGE, before=remplir)
-        finally:
-            auditor.close()
+
+    def remplir(page):
+        page.wait_for_selector("#kallm-dossier:not([hidden]) .kallm-dossier-section")
+        repondre(page, r, c["reponses"])
+    problemes = audit_both_palettes(chromium, [(site_url + PAGE, remplir)])
     assert problemes == []
 
 
