@@ -31,67 +31,8 @@ def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> 
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-# ---- The notebooks execute in the background while the tests that do not need them run -------------
-# Executing the notebooks takes most of a cold run (about 20 minutes on 2 cores). Once the tests are collected,
-# `python hooks/notebooks.py` starts in the background (it executes what changed, exactly as the build would,
-# and returns at once when nothing did); the tests that need its results (fixture `notebooks_executed`, which
-# `built_site` uses) go last, and the others run meanwhile, at a lower priority than the notebooks.
-NOTEBOOKS_LOG = ROOT / ".cache" / "notebooks" / "execution.log"
-_notebooks: subprocess.Popen | None = None
-
-
-def needs_notebooks(item) -> bool:
-    return "notebooks_executed" in getattr(item, "fixturenames", ())
-
-
-def start_notebooks(root: Path, log: Path) -> subprocess.Popen:
-    """`python hooks/notebooks.py` of `root` in the background, its output in `log`."""
-    log.parent.mkdir(parents=True, exist_ok=True)
-    with open(log, "w") as out:
-        return subprocess.Popen([sys.executable, str(root / "hooks" / "notebooks.py")], cwd=root, env=ENV,
-                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def notebooks_failure(process: subprocess.Popen, log: Path, root: Path = ROOT) -> str | None:
-    """Wait for the background execution; None if it succeeded, else what it said (notebook, cell, error)."""
-    if process.wait() == 0:
-        return None
-    return (f"L'exécution des notebooks a échoué (journal complet : {log.relative_to(root)}) :\n"
-            + log.read_text(encoding="utf-8")[-4000:])
-
-
-@pytest.hookimpl(trylast=True)   # after -k and -m have deselected what will not run
-def pytest_collection_modifyitems(config, items):
-    global _notebooks
-    items.sort(key=needs_notebooks)   # stable: the file order stays within each group
-    wanted = [i for i in items if needs_notebooks(i) and not i.get_closest_marker("skip")]
-    if wanted and _notebooks is None and not config.option.collectonly:
-        _notebooks = start_notebooks(ROOT, NOTEBOOKS_LOG)
-        os.nice(5)   # the notebooks are the longest path: the other tests take what CPU they leave
-        reporter = config.pluginmanager.get_plugin("terminalreporter")
-        if reporter:
-            reporter.write_line(f"Notebooks : exécution en arrière-plan des notebooks qui ont changé "
-                                f"(journal : {NOTEBOOKS_LOG.relative_to(ROOT)}) ; les {len(wanted)} tests qui "
-                                "en ont besoin passent en dernier.")
-
-
-def pytest_unconfigure(config):
-    """An interrupted run leaves no notebook kernel behind."""
-    if _notebooks is not None and _notebooks.poll() is None:
-        os.killpg(_notebooks.pid, 15)
-        _notebooks.wait()
-
-
 @pytest.fixture(scope="session")
-def notebooks_executed() -> None:
-    """Every notebook executed and its copy in .cache/notebooks/ up to date (see above)."""
-    failure = notebooks_failure(_notebooks, NOTEBOOKS_LOG) if _notebooks is not None else None
-    if failure:
-        pytest.fail(failure)
-
-
-@pytest.fixture(scope="session")
-def built_site(notebooks_executed) -> tuple[Path, str]:
+def built_site() -> tuple[Path, str]:
     """The real guide, built with the strict configuration into site/ (notebooks from their cache)."""
     result = run_mkdocs(ROOT, "--clean")
     if result.returncode != 0:

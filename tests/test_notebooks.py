@@ -5,7 +5,7 @@ import nbformat
 import pytest
 from notebooks import CACHE_DIR, NotebookError, all_sources, ensure_executed
 
-from conftest import ROOT, notebooks_failure, start_notebooks
+from conftest import ROOT
 
 
 def test_every_notebook_executes_without_error(built_site):
@@ -235,15 +235,3 @@ def test_a_notebook_s_key_terms_reach_its_page_or_fail_the_build(tmp_path):
         else:
             with pytest.raises(PluginError, match="kallm.mots_cles"):
                 on_page_context({}, page, config, None)
-
-
-def test_background_execution_reports_the_failing_notebook_and_cell(project):
-    """The tests start the notebooks in the background (tests/conftest.py); a failing cell fails every test
-    that needs them, with the notebook, the cell and the error, as the build would say."""
-    project.notebook("casse.ipynb", [("code", "x = 1"), ("code", "1 / 0")])
-    log = project.path / ".cache" / "notebooks" / "execution.log"
-    failure = notebooks_failure(start_notebooks(project.path, log), log, project.path)
-    assert failure and ".cache/notebooks/execution.log" in failure
-    assert "casse.ipynb" in failure and "ZeroDivisionError" in failure and "cellule de code n° 2" in failure, failure
-    project.notebook("casse.ipynb", [("code", "x = 1")])
-    assert notebooks_failure(start_notebooks(project.path, log), log, project.path) is None

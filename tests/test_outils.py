@@ -126,7 +126,7 @@ def test_mla_and_sliding_window_do_not_fall_back_to_the_multi_head_formula():
     assert "formule générale (0,40 Go)" in text and _near(general["kv"], "0,40")
 
 
-def test_kv_cache_matches_what_notebook_06_measured_within_5_percent(notebooks_executed):
+def test_kv_cache_matches_what_notebook_06_measured_within_5_percent():
     """Notebook 6 measures the cache that SmolLM2 really allocates (float32) and prints it."""
     if not NOTEBOOK_06.is_file():
         pytest.fail(f"{NOTEBOOK_06.relative_to(ROOT)} manque : construisez le site (`make build`), qui exécute "
@@ -465,13 +465,19 @@ def test_french_numbers_typed_by_label_reach_the_result(chromium, site_url):
 
 
 def test_memory_calculator_passes_axe_in_both_palettes_with_an_error_shown(chromium, site_url):
-    from accessibilite import audit_both_palettes
+    from accessibilite import Auditor
 
     def with_error(page):
         page.fill("#memoire-requetes", "-1")
         page.wait_for_selector("#memoire-erreur-requetes:not(:empty)")
 
-    problems = audit_both_palettes(chromium, [(site_url + OUTIL_PAGE, with_error)])
+    problems = []
+    for dark in (False, True):
+        auditor = Auditor(chromium, dark)
+        try:
+            problems += auditor.audit(site_url + OUTIL_PAGE, before=with_error)
+        finally:
+            auditor.close()
     assert problems == [], "\n".join(problems)
 
 
@@ -573,7 +579,7 @@ def test_every_quiz_answers_as_its_key_says_in_the_browser(chromium, site_url):
 
 
 def test_a_quiz_works_with_the_keyboard_and_passes_axe_with_feedback_shown(chromium, site_url):
-    from accessibilite import audit_both_palettes
+    from accessibilite import Auditor
     from browser import Visit
     visit = Visit(chromium, site_url + "quiz/comprendre/", width=390, height=844)
     try:
@@ -593,7 +599,13 @@ def test_a_quiz_works_with_the_keyboard_and_passes_axe_with_feedback_shown(chrom
         page.locator(".kallm-question").nth(1).locator("input").nth(1).check()
         page.locator(".kallm-verifier button").nth(1).click()
 
-    problems = audit_both_palettes(chromium, [(site_url + "quiz/comprendre/", with_feedback)])
+    problems = []
+    for dark in (False, True):
+        auditor = Auditor(chromium, dark)
+        try:
+            problems += auditor.audit(site_url + "quiz/comprendre/", before=with_feedback)
+        finally:
+            auditor.close()
     assert problems == [], "\n".join(problems)
 
 
@@ -671,7 +683,7 @@ def test_reasoning_tokens_are_billed_as_output_as_the_page_says():
 
 
 def test_cost_calculator_with_the_keyboard_and_axe(chromium, site_url):
-    from accessibilite import audit_both_palettes
+    from accessibilite import Auditor
     from browser import Visit
     visit = Visit(chromium, site_url + "production/couts/", width=390, height=844)
     try:
@@ -687,7 +699,13 @@ def test_cost_calculator_with_the_keyboard_and_axe(chromium, site_url):
         assert visit.console_errors == [] and visit.external_requests == []
     finally:
         visit.close()
-    problems = audit_both_palettes(chromium, [(site_url + "production/couts/", lambda p: p.fill("#couts-pue", "0,5"))])
+    problems = []
+    for dark in (False, True):
+        auditor = Auditor(chromium, dark)
+        try:
+            problems += auditor.audit(site_url + "production/couts/", before=lambda p: p.fill("#couts-pue", "0,5"))
+        finally:
+            auditor.close()
     assert problems == [], "\n".join(problems)
 
 
@@ -909,13 +927,19 @@ def test_reading_paths_and_attestation_in_the_browser_send_nothing(chromium, sit
 
 
 def test_reading_paths_page_passes_axe_in_both_palettes_with_the_attestation_shown(chromium, site_url):
-    from accessibilite import audit_both_palettes
+    from accessibilite import Auditor
 
     def with_attestation(page):
         page.check("[data-memoriser]")
         page.locator("ol[data-role='agent'] [data-fait]").first.check()
         page.click("[data-preparer]")
 
-    problems = audit_both_palettes(chromium, [(site_url + "demarrer/parcours-article-4/", with_attestation),
-                                              site_url + "demarrer/usage-quotidien/"])
+    problems = []
+    for dark in (False, True):
+        auditor = Auditor(chromium, dark)
+        try:
+            problems += auditor.audit(site_url + "demarrer/parcours-article-4/", before=with_attestation)
+            problems += auditor.audit(site_url + "demarrer/usage-quotidien/")
+        finally:
+            auditor.close()
     assert problems == [], "\n".join(problems)
