@@ -52,9 +52,10 @@ notebooks-executer: install
 build: install
 	KALLM_NOTEBOOKS=executer $(BIN)/mkdocs build
 
-## Every test (builds the site first)
+## Every test, in as many processes as the machine has cores (4 at most); the site (and its notebooks) is built in the
+## background meanwhile, and the tests that need it wait for it (tests/conftest.py)
 test: install
-	KALLM_NOTEBOOKS=executer $(BIN)/python -m pytest
+	KALLM_NOTEBOOKS=executer $(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadgroup
 
 ## French spelling of the pages and notebooks (also in `make test`); new words: includes/vocabulaire.txt
 orthographe: install

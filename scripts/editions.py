@@ -33,7 +33,7 @@ from citer import load as load_citation, reference  # noqa: E402
 OUT = ROOT / "build" / "editions"
 PDF_NAME = "guide-kallm.pdf"
 ZIP_NAME = "guide-kallm-hors-ligne.zip"
-PRINT_PAGE = "guide-imprimable.html"   # written into the site for Chromium, removed afterwards
+PRINT_PAGE = "guide-imprimable.html"   # the print view's address for Chromium (never written into the site)
 ARTICLE = re.compile(r'<article class="md-content__inner md-typeset">(.*?)</article>', re.S)
 URL_ATTR = re.compile(r'(?P<attr>\b(?:href|src))="(?P<url>[^"]*)"')
 ID_ATTR = re.compile(r'\bid="(?P<id>[^"]+)"')
@@ -147,28 +147,28 @@ def print_view(site: Path, version: str) -> str:
 
 
 def make_pdf(site: Path, target: Path, version: str = "dev", chromium=None) -> Path:
-    """Print the whole guide to `target`; `chromium` is a running browser, or None to start one."""
-    page_file = site / PRINT_PAGE
-    page_file.write_text(print_view(site, version), encoding="utf-8")
-    try:
-        with serve(site) as url, contextlib.ExitStack() as stack:
-            if chromium is None:
-                chromium = stack.enter_context(browser())
-            context = chromium.new_context()
-            context.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
-            page = context.new_page()
-            page.goto(url + PRINT_PAGE, wait_until="load")
-            page.wait_for_function("() => window.kallmReady === true", timeout=120_000)
-            page.emulate_media(media="print")
-            target.parent.mkdir(parents=True, exist_ok=True)
-            page.pdf(path=str(target), format="A4", print_background=True, outline=True, tagged=True,
-                     margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
-                     display_header_footer=True, header_template="<span></span>",
-                     footer_template="<div style='font-size:8px;width:100%;text-align:center'>"
-                                     "Le guide KALLM — <span class='pageNumber'></span>/<span class='totalPages'></span></div>")
-            context.close()
-    finally:
-        page_file.unlink(missing_ok=True)
+    """Print the whole guide to `target`; `chromium` is a running browser, or None to start one.
+
+    The print view is handed to Chromium at `PRINT_PAGE`, beside the site's pages (so that its relative links
+    work), without being written into the site: other readers of `site/` never see it."""
+    print_page = print_view(site, version)
+    with serve(site) as url, contextlib.ExitStack() as stack:
+        if chromium is None:
+            chromium = stack.enter_context(browser())
+        context = chromium.new_context()
+        context.route("**/*", lambda r: r.continue_() if "127.0.0.1" in r.request.url else r.abort())
+        context.route(url + PRINT_PAGE, lambda r: r.fulfill(body=print_page, content_type="text/html; charset=utf-8"))
+        page = context.new_page()
+        page.goto(url + PRINT_PAGE, wait_until="load")
+        page.wait_for_function("() => window.kallmReady === true", timeout=120_000)
+        page.emulate_media(media="print")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        page.pdf(path=str(target), format="A4", print_background=True, outline=True, tagged=True,
+                 margin={"top": "18mm", "bottom": "18mm", "left": "16mm", "right": "16mm"},
+                 display_header_footer=True, header_template="<span></span>",
+                 footer_template="<div style='font-size:8px;width:100%;text-align:center'>"
+                                 "Le guide KALLM — <span class='pageNumber'></span>/<span class='totalPages'></span></div>")
+        context.close()
     return target
 
 

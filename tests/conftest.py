@@ -1,12 +1,18 @@
 """Shared fixtures: the real site built once, and small broken projects to prove each guard fails."""
 from __future__ import annotations
 
+import contextlib
 import datetime
+import functools
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
+import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -31,13 +37,132 @@ def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> 
                           stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
+# ---- The real guide, built in the background ---------------------------------------------------------
+# Building the guide executes the notebooks that changed: most of a cold run (about 23 minutes on 2 cores).
+# Once the tests are collected, the first test process that needs the site starts the build in the
+# background (tests/construire_site.py, its own session, normal priority); the tests that need the site go
+# last, and the others run meanwhile at the lowest CPU priority, on what the notebooks leave (they use about
+# 1,75 of 2 cores). `make test` runs the tests in two processes (pytest-xdist): both wait for the same build.
+RUN = "KALLM_TESTS_RUN"   # this test session's id, set by the main pytest process, read by its workers
+
+
+def needs_site(item) -> bool:
+    return "built_site" in getattr(item, "fixturenames", ())
+
+
+class SiteBuild:
+    """This session's build of the real guide: one for all the test processes, files in .cache/tests/."""
+
+    def __init__(self, run: str, root: Path = ROOT):
+        self.root = root
+        folder = root / ".cache" / "tests"
+        self.pid_file, self.log, self.result = (folder / f"construction-{run}.{ext}" for ext in ("pid", "log", "json"))
+        self.process: subprocess.Popen | None = None   # in the test process that started it
+
+    def start(self) -> bool:
+        """Start the build unless a test process of this session has; True if this call started it."""
+        self.pid_file.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            claim = os.open(self.pid_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY)   # one process wins
+        except FileExistsError:
+            return False
+        for old in self.pid_file.parent.glob("construction-*"):
+            if not old.name.startswith(self.pid_file.stem + "."):
+                old.unlink(missing_ok=True)   # an earlier session's files
+        with open(self.log, "w", encoding="utf-8") as out:
+            self.process = subprocess.Popen([sys.executable, str(ROOT / "tests" / "construire_site.py"), str(self.result)],
+                                            cwd=self.root, env=ENV, stdout=out, stderr=subprocess.STDOUT,
+                                            start_new_session=True)
+        with os.fdopen(claim, "w") as pid:
+            pid.write(str(self.process.pid))
+        return True
+
+    def pid(self) -> int | None:
+        text = self.pid_file.read_text(encoding="utf-8").strip() if self.pid_file.is_file() else ""
+        return int(text) if text else None
+
+    def running(self) -> bool:
+        if self.process is not None:
+            return self.process.poll() is None
+        pid = self.pid()
+        if pid is None:
+            return self.pid_file.is_file()   # claimed, its process about to be written down
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        return True
+
+    def wait(self) -> tuple[int, str]:
+        """(return code, log) once the build has ended; a build that died without a result is a failure."""
+        while not self.result.is_file():
+            if not self.running() and not self.result.is_file():
+                return -1, "La construction s'est arrêtée sans donner de résultat.\n" + self.log.read_text(encoding="utf-8")
+            time.sleep(1)
+        return json.loads(self.result.read_text(encoding="utf-8"))["returncode"], self.log.read_text(encoding="utf-8")
+
+    def stop(self) -> None:
+        """An interrupted session leaves no build (nor notebook kernel: it stops with its parent) behind."""
+        pid = self.pid()
+        if pid is not None and not self.result.is_file() and self.running():
+            os.killpg(pid, signal.SIGTERM)
+
+
+@functools.cache
+def site_build() -> SiteBuild:
+    """This process's view of the session's build (the process that starts it keeps its handle)."""
+    return SiteBuild(os.environ[RUN])
+
+
+def lower_priority() -> None:
+    """This test process and what it starts: the lowest CPU priority, below the build's notebooks.
+
+    Linux shares the CPU between sessions first (autogroup), whatever each process's nice value: a worker of
+    pytest-xdist takes a session of its own and lowers that session's priority. A pytest run in one process
+    (already the leader of its group) keeps the terminal's session, whose priority it leaves alone."""
+    try:
+        os.setsid()
+    except OSError:
+        pass
+    else:
+        with contextlib.suppress(OSError):
+            Path("/proc/self/autogroup").write_text("19")
+    os.nice(19 - os.nice(0))
+
+
+def pytest_configure(config):
+    if not hasattr(config, "workerinput"):   # the main process; pytest-xdist's workers inherit the id
+        os.environ[RUN] = uuid.uuid4().hex
+
+
+@pytest.hookimpl(trylast=True)   # after -k and -m have deselected what will not run
+def pytest_collection_modifyitems(config, items):
+    items.sort(key=needs_site)   # stable: the file order stays within each group
+    if config.option.collectonly or not any(needs_site(i) and not i.get_closest_marker("skip") for i in items):
+        return
+    site_build().start()
+    lower_priority()
+
+
+def pytest_unconfigure(config):
+    if not hasattr(config, "workerinput") and RUN in os.environ:
+        site_build().stop()
+
+
+def build_failure(build: SiteBuild, returncode: int, log: str) -> str:
+    return (f"`mkdocs build` a échoué (code {returncode} ; journal complet : "
+            f"{build.log.relative_to(build.root)}) :\n{log[-4000:]}")
+
+
 @pytest.fixture(scope="session")
 def built_site() -> tuple[Path, str]:
-    """The real guide, built with the strict configuration into site/ (notebooks from their cache)."""
-    result = run_mkdocs(ROOT, "--clean")
-    if result.returncode != 0:
-        pytest.fail(f"`mkdocs build` a échoué :\n{result.stdout[-4000:]}")
-    return ROOT / "site", result.stdout
+    """The real guide, built with the strict configuration into site/ (see above); (site, build log)."""
+    build = site_build()
+    build.start()   # nothing to do if it has started
+    returncode, log = build.wait()
+    if returncode != 0:
+        pytest.fail(build_failure(build, returncode, log))
+    return ROOT / "site", log
 
 
 class Project:

@@ -126,11 +126,8 @@ def test_mla_and_sliding_window_do_not_fall_back_to_the_multi_head_formula():
     assert "formule générale (0,40 Go)" in text and _near(general["kv"], "0,40")
 
 
-def test_kv_cache_matches_what_notebook_06_measured_within_5_percent():
-    """Notebook 6 measures the cache that SmolLM2 really allocates (float32) and prints it."""
-    if not NOTEBOOK_06.is_file():
-        pytest.fail(f"{NOTEBOOK_06.relative_to(ROOT)} manque : construisez le site (`make build`), qui exécute "
-                    "le notebook 06-quantification.")
+def test_kv_cache_matches_what_notebook_06_measured_within_5_percent(built_site):
+    """Notebook 6 measures the cache that SmolLM2 really allocates (float32) and prints it (executed by the build)."""
     notebook = json.loads(NOTEBOOK_06.read_text(encoding="utf-8"))
     outputs = "".join("".join(o.get("text", "")) for c in notebook["cells"] for o in c.get("outputs", []))
     config = re.search(r"(\d+) couches, (\d+) têtes clé-valeur de dimension (\d+)\.", outputs)
@@ -627,14 +624,11 @@ def calculer_couts(*entrees: dict) -> list[dict]:
     return json.loads(result.stdout)
 
 
-def test_cost_calculator_reproduces_notebook_8_from_its_presets():
-    """The presets are notebook 8's measured durations and stated hypotheses (hooks/outils.py reads them);
-    for 1 000 documents, the tool must give notebook 8's energy and emissions."""
+def test_cost_calculator_reproduces_notebook_8_from_its_presets(built_site):
+    """The presets are notebook 8's measured durations and stated hypotheses (hooks/outils.py reads them from the
+    results the build's notebook 8 wrote); for 1 000 documents, the tool must give notebook 8's energy and emissions."""
     from outils import donnees_couts
-    try:
-        donnees = donnees_couts(ROOT, "production/couts.md")
-    except Exception as err:  # the results file is written when the build executes notebook 8
-        pytest.fail(str(err))
+    donnees = donnees_couts(ROOT, "production/couts.md")
     h = donnees["hypotheses"]
     assert h["intensite"] == 21.7  # RTE, bilan électrique 2024, as the page and the notebook say
     assert "21,7 g CO₂eq par kWh" in (ROOT / "docs" / "production" / "couts.md").read_text(encoding="utf-8")
