@@ -114,18 +114,15 @@ def site_build() -> SiteBuild:
     return SiteBuild(os.environ[RUN])
 
 
-def lower_priority() -> None:
+def lower_priority(worker: bool) -> None:
     """This test process and what it starts: the lowest CPU priority, below the build's notebooks.
 
     Linux shares the CPU between sessions first (autogroup), whatever each process's nice value: a worker of
     pytest-xdist takes a session of its own and lowers that session's priority. A pytest run in one process
-    (already the leader of its group) keeps the terminal's session, whose priority it leaves alone."""
-    try:
+    keeps its terminal (Ctrl+C) and the terminal's session, whose priority it leaves alone."""
+    if worker:
         os.setsid()
-    except OSError:
-        pass
-    else:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):   # not Linux, or no autogroup
             Path("/proc/self/autogroup").write_text("19")
     os.nice(19 - os.nice(0))
 
@@ -141,7 +138,7 @@ def pytest_collection_modifyitems(config, items):
     if config.option.collectonly or not any(needs_site(i) and not i.get_closest_marker("skip") for i in items):
         return
     site_build().start()
-    lower_priority()
+    lower_priority(worker=hasattr(config, "workerinput"))
 
 
 def pytest_unconfigure(config):
