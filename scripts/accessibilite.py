@@ -115,14 +115,13 @@ def open_search(page) -> None:
     page.wait_for_selector(".md-search-result__item", timeout=15000)
 
 
-def audit_both_palettes(chromium, targets, axe_url: str | None = None,
-                        dark_modes: tuple[bool, ...] = (False, True)) -> list[str]:
-    """axe and the code colours on each target, in the light and the dark palette (or those of `dark_modes`).
+def audit_both_palettes(chromium, targets, axe_url: str | None = None) -> list[str]:
+    """axe and the code colours on each target, in the light and the dark palette.
 
     `targets`: URLs, or (URL, before) pairs where `before(page)` prepares the page (fills a field, opens a
     dialog). One tab per palette, kept for all the targets.
     """
-    auditors = [Auditor(chromium, dark, axe_url=axe_url) for dark in dark_modes]
+    auditors = [Auditor(chromium, dark, axe_url=axe_url) for dark in (False, True)]
     problems = []
     try:
         for auditor in auditors:
@@ -135,10 +134,10 @@ def audit_both_palettes(chromium, targets, axe_url: str | None = None,
     return problems
 
 
-def audit_site(site: Path, chromium, dark_modes: tuple[bool, ...] = (False, True)) -> list[str]:
+def audit_site(site: Path, chromium) -> list[str]:
     with serve(site) as url, serve(AXE.parent) as axe_folder:   # one browser, one tab per palette
         return audit_both_palettes(chromium, [url + path for path in pages(site)] + [(url, open_search)],
-                                   axe_url=axe_folder + AXE.name, dark_modes=dark_modes)
+                                   axe_url=axe_folder + AXE.name)
 
 
 def main(argv: list[str]) -> int:

@@ -7,11 +7,9 @@ from accessibilite import Auditor, audit_both_palettes, audit_site
 from browser import Visit, serve
 
 
-@pytest.mark.parametrize("dark", [False, True], ids=["clair", "sombre"])
-def test_every_page_passes_axe_in_light_and_dark(built_site, chromium, dark):
-    """One test per palette, so that two test processes can share the work."""
+def test_every_page_passes_axe_in_light_and_dark(built_site, chromium):
     site, _ = built_site
-    problems = audit_site(site, chromium, dark_modes=(dark,))
+    problems = audit_site(site, chromium)
     assert problems == [], "\n".join(problems[:30])
 
 

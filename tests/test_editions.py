@@ -7,7 +7,6 @@ import pytest
 from browser import Visit, serve
 from editions import PDF_NAME, ZIP_NAME, make_offline, make_pdf, nav_pages
 
-pytestmark = pytest.mark.xdist_group("editions")   # one test process makes the two editions for all these tests
 PDF_BUDGET_MB = 30  # stated in CONTRIBUTING.md; 18 Mo at the end of November 2026 (diagrams drawn as SVG), 26,1 Mo on
 # 2026-12-06 once the guide gained eight pages (431 PDF pages: use cases, test set, article 27, reading paths…)
 

@@ -13,8 +13,6 @@ from conftest import ROOT
 sys.path.insert(0, str(ROOT / "notebooks" / "fil-rouge"))
 import fil_rouge  # noqa: E402
 
-pytestmark = pytest.mark.xdist_group("serveur")   # one test process starts the server for all these tests
-
 
 @pytest.fixture(scope="module")
 def server():
