@@ -3,8 +3,8 @@
     python tests/construire_site.py RESULT
 
 `mkdocs build --clean` in the current folder (the guide: its strict configuration, into site/, executing the
-notebooks that changed); its log goes to standard output. Once it has ended, RESULT holds {"returncode": N}, written whole (temporary name,
-then rename), so that every test process of the session can wait for it.
+notebooks that changed); its log goes to standard output. Once it has ended, RESULT holds {"returncode": N},
+written whole (temporary name, then rename), so that every test process of the session can wait for it.
 """
 import json
 import os

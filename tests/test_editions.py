@@ -5,7 +5,7 @@ import zipfile
 
 import pytest
 from browser import Visit, serve
-from editions import PDF_NAME, ZIP_NAME, make_offline, make_pdf, nav_pages
+from editions import PDF_NAME, PRINT_PAGE, ZIP_NAME, make_offline, make_pdf, nav_pages
 
 PDF_BUDGET_MB = 30  # stated in CONTRIBUTING.md; 18 Mo at the end of November 2026 (diagrams drawn as SVG), 26,1 Mo on
 # 2026-12-06 once the guide gained eight pages (431 PDF pages: use cases, test set, article 27, reading paths…)
@@ -34,6 +34,7 @@ def pdf_text(editions) -> str:
 def test_pdf_has_every_page_title_and_stays_under_budget(editions, pdf_text):
     pdf, _, site = editions
     assert pdf.stat().st_size < PDF_BUDGET_MB * 1e6, f"{pdf.stat().st_size / 1e6:.1f} Mo"
+    assert not (site / PRINT_PAGE).exists(), "la vue d'impression ne doit pas être écrite dans site/ (d'autres tests le lisent)"
     text = pdf_text
     compact = re.sub(r"\s+", "", text)
     missing = []
