@@ -52,11 +52,10 @@ notebooks-executer: install
 build: install
 	KALLM_NOTEBOOKS=executer $(BIN)/mkdocs build
 
-## Every test, in as many processes as the machine has cores (4 at most), each test file in one process (its
-## module fixtures made once); the site (and its notebooks) is built in the background meanwhile, and the tests
-## that need it wait for it (tests/conftest.py)
+## Every test, in as many processes as the machine has cores (4 at most); the site (and its notebooks) is built
+## in the background meanwhile, and the tests that need it wait for it (tests/conftest.py)
 test: install
-	KALLM_NOTEBOOKS=executer $(BIN)/python -m pytest --numprocesses auto --maxprocesses 4 --dist loadfile
+	KALLM_NOTEBOOKS=executer $(BIN)/python -m pytest --numprocesses auto --maxprocesses 4
 
 ## French spelling of the pages and notebooks (also in `make test`); new words: includes/vocabulaire.txt
 orthographe: install

@@ -141,6 +141,32 @@ def pytest_collection_modifyitems(config, items):
     lower_priority(worker=hasattr(config, "workerinput"))
 
 
+SHARED_FIXTURE = re.compile(r"""scope=["'](?:module|package)["']""")
+
+
+@functools.cache
+def shares_a_fixture(test_file: str) -> bool:
+    """Whether the tests of this file share a fixture made once for the file (the PDF edition, a server...)."""
+    return bool(SHARED_FIXTURE.search((ROOT / test_file).read_text(encoding="utf-8")))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config, log):
+    """`make test` (pytest-xdist, `--dist load`): the tests are handed out one by one, in the order above (those
+    that need the site last), so that no process waits for the site while others tests could run; a file whose
+    tests share a fixture made once per file goes whole to one process, which makes it once."""
+    if config.getvalue("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneByOne(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            test_file = nodeid.split("::", 1)[0]
+            return test_file if shares_a_fixture(test_file) else nodeid
+
+    return OneByOne(config, log)
+
+
 def pytest_unconfigure(config):
     if not hasattr(config, "workerinput") and RUN in os.environ:
         site_build().stop()

@@ -1,7 +1,7 @@
 """The background build of the guide for a test session (tests/conftest.py: SiteBuild, built_site)."""
 import signal
 
-from conftest import SiteBuild, build_failure
+from conftest import SiteBuild, build_failure, shares_a_fixture
 
 
 def test_a_session_builds_once_and_forgets_earlier_sessions(project):
@@ -39,3 +39,9 @@ def test_a_build_stopped_without_result_is_a_failure_not_a_hang(project):
     for waiting in (build, SiteBuild("essai", project.path)):   # the process that started it, and another one
         returncode, log = waiting.wait()
         assert returncode == -1 and "s'est arrêtée sans donner de résultat" in log
+
+
+def test_a_file_whose_tests_share_a_fixture_goes_whole_to_one_process():
+    """pytest-xdist hands the tests out one by one, except such files: the PDF edition is made once, not per process."""
+    assert shares_a_fixture("tests/test_editions.py") and shares_a_fixture("tests/test_serveur.py")
+    assert not shares_a_fixture("tests/test_build.py")
