@@ -115,13 +115,14 @@ def open_search(page) -> None:
     page.wait_for_selector(".md-search-result__item", timeout=15000)
 
 
-def audit_both_palettes(chromium, targets, axe_url: str | None = None) -> list[str]:
-    """axe and the code colours on each target, in the light and the dark palette.
+def audit_both_palettes(chromium, targets, axe_url: str | None = None,
+                        dark_modes: tuple[bool, ...] = (False, True)) -> list[str]:
+    """axe and the code colours on each target, in the light and the dark palette (or those of `dark_modes`).
 
     `targets`: URLs, or (URL, before) pairs where `before(page)` prepares the page (fills a field, opens a
     dialog). One tab per palette, kept for all the targets.
     """
-    auditors = [Auditor(chromium, dark, axe_url=axe_url) for dark in (False, True)]
+    auditors = [Auditor(chromium, dark, axe_url=axe_url) for dark in dark_modes]
     problems = []
     try:
         for auditor in auditors:
@@ -134,10 +135,10 @@ def audit_both_palettes(chromium, targets, axe_url: str | None = None) -> list[s
     return problems
 
 
-def audit_site(site: Path, chromium) -> list[str]:
+def audit_site(site: Path, chromium, dark_modes: tuple[bool, ...] = (False, True)) -> list[str]:
     with serve(site) as url, serve(AXE.parent) as axe_folder:   # one browser, one tab per palette
         return audit_both_palettes(chromium, [url + path for path in pages(site)] + [(url, open_search)],
-                                   axe_url=axe_folder + AXE.name)
+                                   axe_url=axe_folder + AXE.name, dark_modes=dark_modes)
 
 
 def main(argv: list[str]) -> int:

@@ -7,9 +7,11 @@ from accessibilite import Auditor, audit_both_palettes, audit_site
 from browser import Visit, serve
 
 
-def test_every_page_passes_axe_in_light_and_dark(built_site, chromium):
+@pytest.mark.parametrize("dark", [False, True], ids=["clair", "sombre"])
+def test_every_page_passes_axe_in_light_and_dark(built_site, chromium, dark):
+    """One test per palette: `make test` gives them to two test processes (about 100 s each on 2 cores)."""
     site, _ = built_site
-    problems = audit_site(site, chromium)
+    problems = audit_site(site, chromium, dark_modes=(dark,))
     assert problems == [], "\n".join(problems[:30])
 
 
