@@ -38,11 +38,11 @@ def run_mkdocs(project: Path, *args: str, env: dict[str, str] | None = None) -> 
 
 
 # ---- The real guide, built in the background ---------------------------------------------------------
-# Building the guide executes the notebooks that changed: most of a cold run (about 23 minutes on 2 cores).
+# Building the guide executes the notebooks that changed: most of a cold run (21–24 minutes on 2 cores).
 # Once the tests are collected, the first test process that needs the site starts the build in the
 # background (tests/construire_site.py, its own session, normal priority); the tests that need the site go
 # last, and the others run meanwhile at the lowest CPU priority, on what the notebooks leave (they use about
-# 1,75 of 2 cores). `make test` runs the tests in two processes (pytest-xdist): both wait for the same build.
+# 1,75 of 2 cores). `make test` runs the tests in one process per core (pytest-xdist): all wait for the same build.
 RUN = "KALLM_TESTS_RUN"   # this test session's id, set by the main pytest process, read by its workers
 
 
