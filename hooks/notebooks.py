@@ -36,7 +36,7 @@ from mkdocs.plugins import event_priority
 from mkdocs.structure.files import File
 
 # MkDocs puts the hook's folder on sys.path while it loads it (and so does `python hooks/notebooks.py`).
-from notebook_execution import NotebookError, _progress, execute
+from notebook_execution import TIMEOUT_CAP, NotebookError, _progress, execute, time_limit
 from search_ranking import is_key_terms
 
 log = logging.getLogger("mkdocs.hooks.notebooks")
@@ -138,7 +138,25 @@ def ensure_executed(source: Path, root: Path, force: bool = False) -> tuple[Path
     target.with_suffix(".inputs.json").write_text(json.dumps(inputs, indent=1) + "\n")
     target.with_suffix(".seconds").write_text(f"{seconds:.1f}\n")  # read by scripts/benchmark.py
     _progress(f"{SOURCE_DIR}/{rel} exécuté en {seconds:.1f} s")
+    notice = margin_notice(source.name, seconds, time_limit(nbformat.read(source, as_version=4).metadata.get("kallm", {})))
+    if notice:
+        _progress(notice)
     return target, True
+
+
+def margin_notice(name: str, seconds: float, limit: int) -> str | None:
+    """What to do when a notebook took more than a third of its time limit; None when it did not.
+
+    The limit only catches a hang, so it should stay at least three times what the notebook takes. On a slower or
+    busy machine a notebook comes closer: the build says so in its log and `make bench` lists it, but nothing
+    fails — a failure would judge the machine, not the change (measured: notebook 05 took 667 s on this project's
+    2-core machine with one core busy, against 320–410 s quiet).
+    """
+    if 3 * seconds <= limit:
+        return None
+    return (f"{name} a pris {seconds:.0f} s, plus du tiers de son temps maximal ({limit} s) : sur une machine plus "
+            f"lente, il pourrait être arrêté. Donnez-lui un `kallm.timeout` d'au moins {3 * seconds:.0f} s dans ses "
+            f"métadonnées ({TIMEOUT_CAP} s au plus) ou allégez-le.")
 
 
 def all_sources(root: Path) -> list[Path]:

@@ -91,6 +91,17 @@ def notebook_times() -> dict[str, float]:
             for source in all_sources(ROOT)}
 
 
+def margin_notices(times: dict[str, float]) -> list[str]:
+    """The notebooks of `times` that took more than a third of their time limit, with what to do (hooks/notebooks.py)."""
+    import nbformat
+    from notebook_execution import time_limit
+    from notebooks import SOURCE_DIR, margin_notice
+    notices = [margin_notice(name, seconds, time_limit(nbformat.read(ROOT / SOURCE_DIR / name, as_version=4)
+                                                       .metadata.get("kallm", {})))
+               for name, seconds in times.items()]
+    return [n for n in notices if n]
+
+
 def notebook_times_warm() -> dict[str, float]:
     """Each notebook executed again, right after the cold build (its data and embedding caches in place)."""
     from notebooks import all_sources, ensure_executed
@@ -164,6 +175,7 @@ def main() -> int:
                "make serve sur un clone neuf, notebooks non exécutés": fresh_clone,
                "construction à froid (s)": cold,
                "exécution des notebooks pendant la construction à froid (s)": cold_notebooks,
+               "notebooks à plus du tiers de leur temps maximal": margin_notices(cold_notebooks) or "aucun",
                "construction à chaud (s)": round(timed_build(), 1),
                "make serve, caches en place": serve_times(),
                "exécution des notebooks à nouveau, caches en place (s)": notebook_times_warm(),

@@ -163,19 +163,41 @@ def test_notebook_reading_results_runs_again_when_they_change(tmp_path):
     assert ensure_executed(source, tmp_path)[1] is True
 
 
-def test_time_limits_catch_hangs_without_judging_speed(built_site, monkeypatch):
-    """Each notebook may run at least three times what it took in this build; the cap and the override hold."""
-    from notebook_execution import TIMEOUT_CAP, time_limit
-    for source in all_sources(ROOT):
-        meta = nbformat.read(source, as_version=4).metadata.get("kallm", {})
-        seconds = ROOT / CACHE_DIR / source.relative_to(ROOT / "notebooks")
-        measured = float(seconds.with_suffix(".seconds").read_text())
-        assert time_limit(meta) >= 3 * measured, (
-            f"{source.name} : temps maximal de {time_limit(meta)} s pour une exécution mesurée à {measured:.0f} s ; "
-            "il doit valoir au moins trois fois la durée mesurée (retirez `kallm.timeout` ou augmentez-le).")
+def test_time_limits_catch_hangs_without_judging_speed(monkeypatch):
+    """A notebook closer than three times to its limit is reported, never failed; the cap and the override hold.
+
+    (This test used to compare each limit with the time measured in the build: with one core busy, notebook 05 took
+    667 s and the suite failed, for the machine's speed and not for a change.)"""
+    from notebook_execution import DEFAULT_TIMEOUT, TIMEOUT_CAP, time_limit
+    from notebooks import margin_notice
+    assert margin_notice("05-fine-tuning-lora.ipynb", 600, DEFAULT_TIMEOUT) is None
+    notice = margin_notice("05-fine-tuning-lora.ipynb", 667.1, DEFAULT_TIMEOUT)
+    assert notice.startswith(f"05-fine-tuning-lora.ipynb a pris 667 s, plus du tiers de son temps maximal ({DEFAULT_TIMEOUT} s)")
+    assert "`kallm.timeout` d'au moins 2001 s" in notice and f"({TIMEOUT_CAP} s au plus)" in notice
     assert time_limit({"timeout": 10 * TIMEOUT_CAP}) == TIMEOUT_CAP
     monkeypatch.setenv("KALLM_NOTEBOOK_TIMEOUT", "7")
     assert time_limit({"timeout": 60}) == 7
+
+
+def test_a_notebook_near_its_time_limit_is_named_in_the_build_log(tmp_path, monkeypatch, capsys):
+    """As if the machine were slow: 40 s of a 100 s limit. The notebook is kept, the log says what to do."""
+    import notebooks
+    source = _notebook(tmp_path / "notebooks" / "lent.ipynb", "print('lent')")
+
+    def slow_execute(src, target):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nbformat.read(src, as_version=4), target)
+        return 40.0
+    monkeypatch.setattr(notebooks, "execute", slow_execute)
+    monkeypatch.setenv("KALLM_NOTEBOOK_TIMEOUT", "100")
+    target, ran = ensure_executed(source, tmp_path)
+    assert ran and target.is_file()
+    assert "lent.ipynb a pris 40 s, plus du tiers de son temps maximal (100 s)" in capsys.readouterr().err
+    monkeypatch.setenv("KALLM_NOTEBOOK_TIMEOUT", "120")                 # exactly three times: nothing said
+    ensure_executed(source, tmp_path, force=True)
+    assert "temps maximal" not in capsys.readouterr().err
+
+
 PREVIEW = {"KALLM_NOTEBOOKS": "apercu"}  # what `make serve` sets
 
 
