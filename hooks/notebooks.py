@@ -138,10 +138,15 @@ def ensure_executed(source: Path, root: Path, force: bool = False) -> tuple[Path
     target.with_suffix(".inputs.json").write_text(json.dumps(inputs, indent=1) + "\n")
     target.with_suffix(".seconds").write_text(f"{seconds:.1f}\n")  # read by scripts/benchmark.py
     _progress(f"{SOURCE_DIR}/{rel} exécuté en {seconds:.1f} s")
-    notice = margin_notice(source.name, seconds, time_limit(nbformat.read(source, as_version=4).metadata.get("kallm", {})))
+    notice = margin_notice(source.name, seconds, notebook_time_limit(source))
     if notice:
         _progress(notice)
     return target, True
+
+
+def notebook_time_limit(source: Path) -> int:
+    """The time limit of the notebook `source` (its `kallm.timeout`, the default, or KALLM_NOTEBOOK_TIMEOUT)."""
+    return time_limit(nbformat.read(source, as_version=4).metadata.get("kallm", {}))
 
 
 def margin_notice(name: str, seconds: float, limit: int) -> str | None:

@@ -93,12 +93,8 @@ def notebook_times() -> dict[str, float]:
 
 def margin_notices(times: dict[str, float]) -> list[str]:
     """The notebooks of `times` that took more than a third of their time limit, with what to do (hooks/notebooks.py)."""
-    import nbformat
-    from notebook_execution import time_limit
-    from notebooks import SOURCE_DIR, margin_notice
-    notices = [margin_notice(name, seconds, time_limit(nbformat.read(ROOT / SOURCE_DIR / name, as_version=4)
-                                                       .metadata.get("kallm", {})))
-               for name, seconds in times.items()]
+    from notebooks import SOURCE_DIR, margin_notice, notebook_time_limit
+    notices = [margin_notice(name, seconds, notebook_time_limit(ROOT / SOURCE_DIR / name)) for name, seconds in times.items()]
     return [n for n in notices if n]
 
 
