@@ -16,7 +16,9 @@ export NO_MKDOCS_2_WARNING := 1
 
 .PHONY: install notebooks notebooks-executer serve build test orthographe verifier-liens notes-de-version bench lighthouse screenshots editions diagrammes deploy strip-notebooks clean
 
-install: $(VENV)/.installed node_modules/.installed
+## The Python environment and the npm packages, installed side by side (each one's output printed when it ends)
+install:
+	@$(MAKE) --no-print-directory --jobs=2 --output-sync=target $(VENV)/.installed node_modules/.installed
 
 $(VENV)/.installed: pyproject.toml
 	@echo "==> Environnement Python ($(VENV))"
